@@ -1,0 +1,165 @@
+"""Thư viện học tập: the application factory."""
+import logging
+import os
+import secrets
+
+from flask import Flask, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login, migrate
+
+
+def create_app(test_config=None):
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("ELEARN_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
+                template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_module.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_module.from_environ())
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _finish_config(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_request_hooks(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _finish_config(app):
+    from .core.security import check_secret_key
+
+    if app.config["ENV"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+    check_secret_key(app)
+    if not app.config.get("SECRET_KEY"):
+        # Development and the demo: a random key kept in instance/, never in the repository.
+        key_file = os.path.join(app.instance_path, "secret_key")
+        if not os.path.exists(key_file):
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        with open(key_file) as fh:
+            app.config["SECRET_KEY"] = fh.read().strip()
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "elearn.sqlite")
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri[len("postgres://"):]
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        opts.setdefault("connect_args", {"timeout": 15})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if app.config["ENV"] != "production" or not app.debug:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: WAL (readers don't block the writer), a busy timeout, and foreign keys ON."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=15000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+
+def _select_locale():
+    from .core.i18n import pick_locale
+
+    return pick_locale()
+
+
+def _init_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    login.init_app(app)
+    login.login_view = "auth.login_view"
+    login.login_message = None
+    login.session_protection = "basic"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"],
+                   default_translation_directories=os.path.join(app.root_path, "translations"))
+    limiter.init_app(app)
+
+
+def _register_blueprints(app):
+    from . import api
+    from .auth import bp as auth_bp
+    from .home import bp as home_bp
+    from .orgs import bp as orgs_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(orgs_bp)
+    api.init_app(app)
+
+
+def _register_cli(app):
+    from .auth.cli import tokens_cli, users_cli
+    from .demo.cli import demo_cli
+    from .orgs.cli import orgs_cli
+
+    for group in (orgs_cli, users_cli, tokens_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+def _register_request_hooks(app):
+    from .core import errors
+    from .core.security import set_security_headers
+
+    errors.register(app)
+    app.after_request(set_security_headers)
+
+    @app.before_request
+    def _permanent_session():
+        session.permanent = True
+
+    @login.unauthorized_handler
+    def _unauthorized():
+        from flask import redirect, url_for
+        from werkzeug.exceptions import Unauthorized
+
+        if request.path.startswith("/api/"):
+            raise Unauthorized()
+        return redirect(url_for("auth.login_view", next=request.full_path.rstrip("?")))
+
+
+def _register_template_helpers(app):
+    from .auth.forms import ConfirmForm, LanguageForm
+    from .auth.permissions import can_use_admin_pages
+    from .auth.services import role_label
+    from .core.timeutil import format_date, format_datetime
+
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.globals["role_label"] = role_label
+
+    @app.context_processor
+    def _globals():
+        return {
+            "current_locale": str(get_locale()),
+            "lang_form": LanguageForm(lang=str(get_locale()), next=request.full_path.rstrip("?")),
+            "logout_form": ConfirmForm(),
+            "can_admin": current_user.is_authenticated and can_use_admin_pages(current_user),
+            "site_name": app.config["SITE_NAME"],
+        }

@@ -1,0 +1,24 @@
+from flask_login import current_user
+
+from ..orgs.services import visible_units
+from . import bp
+from .schemas import ErrorSchema, MeSchema, OrgListQuery, OrgSchema
+
+
+@bp.route("/me")
+@bp.response(200, MeSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="Chưa đăng nhập")
+def me():
+    """Người dùng hiện tại"""
+    return current_user
+
+
+@bp.route("/orgs")
+@bp.arguments(OrgListQuery, location="query")
+@bp.response(200, OrgSchema(many=True))
+@bp.alt_response(401, schema=ErrorSchema, description="Chưa đăng nhập")
+def orgs(args):
+    """Các đơn vị người dùng được xem (quản lý: cây đơn vị cấp dưới)"""
+    q = args["q"].lower()
+    units = visible_units(current_user)
+    return [u for u in units if not q or q in u.name.lower() or q in u.code.lower()]

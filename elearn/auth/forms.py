@@ -1,0 +1,54 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from .models import ROLES
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Hãy nhập email."))])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Hãy nhập mật khẩu."))])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
+    next = HiddenField()
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Hãy nhập email."))])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(_l("Hãy nhập mật khẩu mới.")), Length(max=256)])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"),
+                            validators=[EqualTo("password", _l("Hai lần nhập mật khẩu không khớp."))])
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Hãy nhập mật khẩu hiện tại."))])
+
+
+class LanguageForm(FlaskForm):
+    lang = SelectField(_l("Ngôn ngữ"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    next = HiddenField()
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Tên gợi nhớ"), validators=[Length(max=100)])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a CSRF-protected POST button (revoke, deactivate, …)."""
+
+
+def role_choices():
+    from .services import role_label
+
+    return [(r, role_label(r)) for r in ROLES]
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Hãy nhập email.")), Length(max=254)])
+    name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Hãy nhập họ và tên.")), Length(max=200)])
+    role = SelectField(_l("Vai trò"))
+    org_id = SelectField(_l("Đơn vị"), coerce=int)
+    active = BooleanField(_l("Đang hoạt động"), default=True)

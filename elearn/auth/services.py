@@ -1,0 +1,289 @@
+"""Accounts: authentication, passwords, reset links, API tokens, CSV import."""
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.errors import ServiceError
+from ..core.mail import send_mail
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..orgs.models import OrgUnit
+from ..orgs.services import get_by_code, read_csv_rows, scope_to_viewer
+from .models import ROLES, ApiToken, PasswordReset, User
+
+HASH_METHOD = "scrypt"
+_DUMMY_HASH = None
+
+
+def role_label(role: str) -> str:
+    return {
+        "trainee": _("Học viên"),
+        "instructor": _("Giảng viên"),
+        "manager": _("Quản lý"),
+        "admin": _("Quản trị"),
+    }.get(role, role)
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _dummy_hash():
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method=HASH_METHOD)
+    return _DUMMY_HASH
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None. Unknown accounts cost the same hash check."""
+    user = get_user_by_email(email)
+    if user is None or not user.active or not user.password_hash:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+def check_password_rules(password: str) -> None:
+    min_len = current_app.config["PASSWORD_MIN_LENGTH"]
+    if not password or len(password) < min_len:
+        raise ServiceError(_("Mật khẩu phải có ít nhất %(n)d ký tự.", n=min_len), field="password")
+    if len(password) > 256:
+        raise ServiceError(_("Mật khẩu quá dài."), field="password")
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every session of ``user`` (their session version moves on)."""
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password, method=HASH_METHOD)
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.flush()
+
+
+def _check_email(email: str, *, exclude_id=None) -> str:
+    email = normalize_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise ServiceError(_("Địa chỉ email không hợp lệ."), field="email")
+    stmt = select(User.id).where(User.email == email)
+    if exclude_id:
+        stmt = stmt.where(User.id != exclude_id)
+    if db.session.scalar(stmt):
+        raise ServiceError(_("Email %(email)s đã được dùng cho tài khoản khác.", email=email), field="email")
+    return email
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ServiceError(_("Vai trò không hợp lệ: %(role)s", role=role), field="role")
+    return role
+
+
+def _check_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ServiceError(_("Họ và tên không được để trống."), field="name")
+    if len(name) > 200:
+        raise ServiceError(_("Họ và tên dài tối đa 200 ký tự."), field="name")
+    return name
+
+
+def create_user(email: str, name: str, role: str, org: OrgUnit, password: str | None = None) -> User:
+    if org is None:
+        raise ServiceError(_("Hãy chọn đơn vị."), field="org")
+    user = User(email=_check_email(email), name=_check_name(name), role=_check_role(role), org=org)
+    if password:
+        check_password_rules(password)
+        user.password_hash = generate_password_hash(password, method=HASH_METHOD)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user: User, *, email: str, name: str, role: str, org: OrgUnit, active: bool) -> None:
+    if org is None:
+        raise ServiceError(_("Hãy chọn đơn vị."), field="org")
+    user.email = _check_email(email, exclude_id=user.id)
+    user.name = _check_name(name)
+    user.role = _check_role(role)
+    user.org = org
+    if user.active and not active:
+        user.session_version += 1  # a deactivated account is signed out everywhere
+    user.active = active
+    db.session.flush()
+
+
+def list_users(viewer, *, q: str = "", org_id: int | None = None, role: str | None = None):
+    """A SELECT of users visible to ``viewer``, filtered; the caller paginates."""
+    stmt = scope_to_viewer(select(User), User.org_id, viewer)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where((func.lower(User.name).like(like)) | (User.email.like(like)))
+    if org_id:
+        stmt = stmt.where(User.org_id == org_id)
+    if role in ROLES:
+        stmt = stmt.where(User.role == role)
+    return stmt.order_by(User.name, User.id)
+
+
+# --- password reset ----------------------------------------------------------------------------
+
+def start_password_reset(email: str) -> None:
+    """E-mail a single-use reset link if the account exists. Says nothing about whether it does."""
+    user = get_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = secrets.token_urlsafe(32)
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    db.session.add(PasswordReset(user_id=user.id, token_hash=hash_token(token),
+                                 expires_at=utcnow() + timedelta(seconds=max_age)))
+    db.session.flush()
+    link = url_for("auth.reset_password", token=token, _external=True)
+    body = _(
+        "Xin chào %(name)s,\n\nAi đó (có thể là bạn) đã yêu cầu đặt lại mật khẩu cho tài khoản "
+        "Thư viện học tập của bạn. Mở liên kết sau trong vòng %(minutes)d phút để đặt mật khẩu mới:\n\n"
+        "%(link)s\n\nLiên kết chỉ dùng được một lần. Nếu bạn không yêu cầu, hãy bỏ qua thư này.",
+        name=user.name, minutes=max_age // 60, link=link,
+    )
+    send_mail(user.email, _("Đặt lại mật khẩu Thư viện học tập"), body)
+
+
+def reset_target(token: str) -> PasswordReset | None:
+    row = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == hash_token(token or "")))
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        return None
+    return row
+
+
+def finish_password_reset(token: str, password: str) -> User:
+    """Use the link once: claim it atomically, so two tabs cannot both use it."""
+    check_password_rules(password)
+    now = utcnow()
+    claimed = db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.token_hash == hash_token(token or ""),
+               PasswordReset.used_at.is_(None), PasswordReset.expires_at >= now)
+        .values(used_at=now)
+        .returning(PasswordReset.user_id)
+    ).scalar()
+    if claimed is None:
+        raise ServiceError(_("Liên kết đặt lại mật khẩu không hợp lệ, đã dùng hoặc đã hết hạn."))
+    user = db.session.get(User, claimed)
+    set_password(user, password)
+    return user
+
+
+# --- API tokens ----------------------------------------------------------------------------------
+
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    name = (name or "").strip() or _("Mã truy cập")
+    raw = "elt_" + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name[:100], token_hash=hash_token(raw), prefix=raw[:10])
+    db.session.add(token)
+    db.session.flush()
+    return token, raw
+
+
+def user_for_token(raw: str) -> User | None:
+    if not raw or not raw.startswith("elt_"):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    if token is None or token.revoked_at is not None or not hmac.compare_digest(token.token_hash, hash_token(raw)):
+        return None
+    if not token.user.active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise ServiceError(_("Không tìm thấy mã truy cập."), status=404)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    db.session.flush()
+
+
+def user_tokens(user: User):
+    return db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    ).all()
+
+
+# --- CSV import ------------------------------------------------------------------------------------
+
+@dataclass
+class UserImport:
+    created: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (line, message)
+
+
+def import_users(data) -> UserImport:
+    """Create users from ``email,name,role,org_code`` rows: all or nothing, an error per bad row.
+
+    New accounts have no password; they set one through "Quên mật khẩu".
+    """
+    result = UserImport()
+    rows = read_csv_rows(data, ("email", "name", "role", "org_code"))
+    seen = {}
+    orgs = {}
+    for line, r in rows:
+        email = normalize_email(r["email"])
+        problems = []
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError:
+            problems.append(_("email không hợp lệ: %(email)s", email=r["email"] or "∅"))
+        else:
+            if email in seen:
+                problems.append(_("email %(email)s lặp lại (dòng %(other)d)", email=email, other=seen[email]))
+            elif get_user_by_email(email):
+                problems.append(_("email %(email)s đã có tài khoản", email=email))
+        if not r["name"]:
+            problems.append(_("thiếu họ tên"))
+        if r["role"] not in ROLES:
+            problems.append(_("vai trò không hợp lệ: %(role)s (chỉ nhận %(roles)s)", role=r["role"] or "∅", roles=", ".join(ROLES)))
+        code = r["org_code"]
+        if code not in orgs:
+            orgs[code] = get_by_code(code) if code else None
+        if orgs[code] is None:
+            problems.append(_("không có đơn vị mã %(code)s", code=code or "∅"))
+        seen.setdefault(email, line)
+        for p in problems:
+            result.errors.append((line, p))
+    if result.errors:
+        return result
+    for line, r in rows:
+        user = create_user(r["email"], r["name"], r["role"], orgs[r["org_code"]])
+        result.created.append(user.email)
+    return result

@@ -1,0 +1,282 @@
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from ..core.errors import ServiceError
+from ..core.mail import MailError
+from ..core.pagination import paginate
+from ..core.ratelimit import hit_limit, login_blocked, login_failed
+from ..core.security import is_safe_next, safe_next
+from ..extensions import db, login
+from ..orgs.models import OrgUnit
+from ..orgs.services import tree_rows, visible_units
+from . import bp, services
+from .forms import (ChangePasswordForm, ConfirmForm, ForgotForm, LanguageForm, LoginForm,
+                    NewPasswordForm, TokenForm, UserForm, role_choices)
+from .models import ROLES, User
+from .permissions import can_manage_users
+
+
+@login.user_loader
+def load_user(user_id: str):
+    """Sessions carry "id:session_version"; an older version means the session was ended."""
+    try:
+        uid, version = (int(x) for x in user_id.split(":", 1))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def _apply_service_error(form, err: ServiceError):
+    target = getattr(form, err.field, None) if err.field else None
+    if target is not None:
+        target.errors = list(target.errors) + [err.message]
+    else:
+        form.form_errors.append(err.message)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login_view():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    status = 200
+    if form.validate_on_submit():
+        ip = request.remote_addr
+        email = services.normalize_email(form.email.data)
+        if login_blocked(ip, email):
+            form.form_errors.append(_("Bạn đã thử quá nhiều lần. Hãy đợi vài phút rồi thử lại."))
+            status = 429
+        else:
+            user = services.authenticate(email, form.password.data)
+            if user is None:
+                login_failed(ip, email)
+                form.form_errors.append(_("Email hoặc mật khẩu không đúng."))
+                status = 200
+            else:
+                target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
+                lang = session.get("lang")
+                session.clear()  # rotate: nothing from before login survives
+                if lang:
+                    session["lang"] = lang
+                login_user(user, remember=form.remember.data)
+                services.record_login(user)
+                db.session.commit()
+                return redirect(target)
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(current_user._get_current_object())
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("auth.login_view"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        email = services.normalize_email(form.email.data)
+        limit = current_app.config["RESET_LIMIT_PER_IP"]
+        if not (hit_limit("reset-ip", request.remote_addr, limit) and hit_limit("reset-acct", email, "3 per hour")):
+            form.form_errors.append(_("Bạn đã yêu cầu quá nhiều lần. Hãy đợi rồi thử lại."))
+            return render_template("auth/forgot.html", form=form), 429
+        try:
+            services.start_password_reset(email)
+            db.session.commit()
+        except MailError:
+            db.session.rollback()
+            form.form_errors.append(_("Chưa gửi được thư lúc này. Hãy thử lại sau ít phút."))
+            return render_template("auth/forgot.html", form=form), 503
+        return render_template("auth/forgot_sent.html", email=email)
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    if services.reset_target(token) is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.finish_password_reset(token, form.password.data)
+        except ServiceError as err:
+            db.session.rollback()
+            _apply_service_error(form, err)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Đã đặt mật khẩu mới. Hãy đăng nhập."), "success")
+            return redirect(url_for("auth.login_view"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account():
+    return render_template("account/index.html", pw_form=ChangePasswordForm(), token_form=TokenForm(),
+                           tokens=services.user_tokens(current_user), confirm=ConfirmForm(),
+                           new_token=session.pop("new_token", None))
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if services.authenticate(user.email, form.current.data) is None:
+            form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
+        else:
+            try:
+                services.set_password(user, form.password.data)
+            except ServiceError as err:
+                db.session.rollback()
+                _apply_service_error(form, err)
+            else:
+                db.session.commit()
+                session.clear()
+                login_user(user)  # this session continues; all others have ended
+                flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất."), "success")
+                return redirect(url_for("auth.account"))
+    return render_template("account/index.html", pw_form=form, token_form=TokenForm(),
+                           tokens=services.user_tokens(user), confirm=ConfirmForm(), new_token=None), 422
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _token, raw = services.create_token(current_user, form.name.data)
+    db.session.commit()
+    session["new_token"] = raw  # shown once, on the next page, then gone
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.revoke_token(current_user, token_id)
+    db.session.commit()
+    flash(_("Đã thu hồi mã truy cập."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/lang", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+    return redirect(form.next.data if is_safe_next(form.next.data) else url_for("home.index"))
+
+
+# --- admin: accounts ------------------------------------------------------------------------------
+
+def _require_admin():
+    if not can_manage_users(current_user):
+        abort(403)
+
+
+def _org_choices(viewer):
+    return [(u.id, "— " * level + u.name) for u, level in tree_rows(visible_units(viewer))]
+
+
+@bp.route("/admin/users")
+@login_required
+def admin_users():
+    _require_admin()
+    q = request.args.get("q", "").strip()
+    role = request.args.get("role") or None
+    org_id = request.args.get("org", type=int)
+    page = paginate(services.list_users(current_user, q=q, org_id=org_id, role=role))
+    return render_template("admin/users.html", page=page, q=q, role=role, org_id=org_id,
+                           roles=role_choices(), orgs=_org_choices(current_user))
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@login_required
+def admin_user_new():
+    _require_admin()
+    form = UserForm()
+    form.role.choices = role_choices()
+    form.org_id.choices = _org_choices(current_user)
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.email.data, form.name.data, form.role.data,
+                                        db.session.get(OrgUnit, form.org_id.data))
+            services.start_password_reset(user.email)
+        except ServiceError as err:
+            db.session.rollback()
+            _apply_service_error(form, err)
+        except MailError:
+            db.session.rollback()
+            form.form_errors.append(_("Chưa gửi được thư mời đặt mật khẩu; tài khoản chưa được tạo. Hãy kiểm tra máy chủ thư."))
+        else:
+            db.session.commit()
+            flash(_("Đã tạo tài khoản %(email)s và gửi thư mời đặt mật khẩu.", email=user.email), "success")
+            return redirect(url_for("auth.admin_users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def admin_user_edit(user_id):
+    _require_admin()
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    form.role.choices = role_choices()
+    form.org_id.choices = _org_choices(current_user)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (not form.active.data or form.role.data != "admin"):
+            form.form_errors.append(_("Bạn không thể tự khoá hoặc tự bỏ quyền quản trị của mình."))
+        else:
+            try:
+                services.update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
+                                     org=db.session.get(OrgUnit, form.org_id.data), active=form.active.data)
+            except ServiceError as err:
+                db.session.rollback()
+                _apply_service_error(form, err)
+            else:
+                db.session.commit()
+                flash(_("Đã lưu tài khoản %(email)s.", email=user.email), "success")
+                return redirect(url_for("auth.admin_users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/admin/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@login_required
+def admin_user_deactivate(user_id):
+    _require_admin()
+    user = db.get_or_404(User, user_id)
+    form = ConfirmForm()
+    if user.id == current_user.id:
+        flash(_("Bạn không thể tự khoá tài khoản của mình."), "error")
+        return redirect(url_for("auth.admin_users"))
+    if form.validate_on_submit():
+        services.update_user(user, email=user.email, name=user.name, role=user.role, org=user.org, active=False)
+        db.session.commit()
+        flash(_("Đã khoá tài khoản %(email)s.", email=user.email), "success")
+        return redirect(url_for("auth.admin_users"))
+    return render_template("admin/confirm.html", form=form,
+                           title=_("Khoá tài khoản"),
+                           message=_("Khoá tài khoản %(name)s (%(email)s)? Người này sẽ bị đăng xuất và không đăng nhập được nữa. Dữ liệu học tập được giữ lại.", name=user.name, email=user.email),
+                           cancel=url_for("auth.admin_users"), button=_("Khoá tài khoản"))

@@ -1,0 +1,116 @@
+"""Error pages and JSON errors.
+
+HTML pages are generic and show only an incident id for server errors; the traceback goes to the
+log under the same id. Anything under /api/ gets ``{"error": {"code", "message"}}``.
+"""
+import logging
+import secrets
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger("elearn.errors")
+
+
+class ServiceError(Exception):
+    """A business rule refused the action. Views show ``message`` as a form or flash error."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message, *, field=None, code=None, status=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"
+
+
+def _messages():
+    return {
+        400: _("Yêu cầu không hợp lệ."),
+        401: _("Bạn cần đăng nhập."),
+        403: _("Bạn không có quyền truy cập trang này."),
+        404: _("Không tìm thấy trang hoặc dữ liệu bạn cần."),
+        405: _("Phương thức không được hỗ trợ."),
+        409: _("Dữ liệu vừa được thay đổi ở nơi khác. Hãy tải lại trang và thử lại."),
+        413: _("Tệp hoặc dữ liệu gửi lên quá lớn."),
+        422: _("Dữ liệu không hợp lệ."),
+        429: _("Bạn đã thử quá nhiều lần. Hãy đợi vài phút rồi thử lại."),
+        500: _("Đã có lỗi ở máy chủ. Chúng tôi đã ghi lại sự cố."),
+    }
+
+
+CODE_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+              429: "too_many_requests", 500: "server_error"}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status, message, code=None, **extra):
+    body = {"error": {"code": code or CODE_NAMES.get(status, "error"), "message": message, **extra}}
+    return jsonify(body), status
+
+
+def handle_http(e: HTTPException):
+    status = e.code or 500
+    if isinstance(e, CSRFError):
+        message = _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và gửi lại.")
+        code = "csrf_failed"
+    else:
+        message = _messages().get(status) or e.description
+        code = None
+    if wants_json():
+        data = getattr(e, "data", None) or {}
+        extra = {}
+        if data.get("messages"):  # webargs/marshmallow validation errors
+            extra["fields"] = data["messages"]
+            status = 422 if status == 400 else status
+        if data.get("message"):
+            message = data["message"]
+        resp, st = json_error(status, message, code)
+        if status == 401:
+            resp.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return resp, st
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def handle_unexpected(e: Exception):
+    if isinstance(e, HTTPException):
+        return handle_http(e)
+    incident = secrets.token_hex(4).upper()
+    log.exception("incident %s on %s %s", incident, request.method, request.path)
+    message = _messages()[500]
+    if wants_json():
+        return json_error(500, message, incident=incident)
+    return render_template("errors/error.html", status=500, message=message, incident=incident), 500
+
+
+def handle_service_error(e: ServiceError):
+    if wants_json():
+        return json_error(e.status, e.message, e.code)
+    return render_template("errors/error.html", status=e.status, message=e.message), e.status
+
+
+def register(app):
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

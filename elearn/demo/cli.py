@@ -1,0 +1,98 @@
+"""`flask demo load`: a Lạng Sơn org tree and one account per role. Idempotent."""
+import secrets
+
+import click
+from flask.cli import AppGroup
+from werkzeug.security import generate_password_hash
+
+from ..auth import services as accounts
+from ..extensions import db
+from ..orgs import services as orgs
+
+demo_cli = AppGroup("demo", help="Dữ liệu trình diễn.")
+
+# (code, name, parent_code). Since 1 July 2025 Vietnam has two tiers of local government; older
+# installations keep their district libraries, so the demo shows both shapes.
+ORG_TREE = [
+    ("LS", "Thư viện tỉnh Lạng Sơn", ""),
+    ("LS-CL", "Thư viện huyện Cao Lộc", "LS"),
+    ("LS-CL-DD", "Thư viện xã Đồng Đăng", "LS-CL"),
+    ("LS-CL-TL", "Thư viện xã Tân Liên", "LS-CL"),
+    ("LS-CL-GC", "Thư viện xã Gia Cát", "LS-CL"),
+    ("LS-VL", "Thư viện huyện Văn Lãng", "LS"),
+    ("LS-VL-NS", "Thư viện xã Na Sầm", "LS-VL"),
+    ("LS-VL-HVT", "Thư viện xã Hoàng Văn Thụ", "LS-VL"),
+    ("LS-VL-TM", "Thư viện xã Tân Mỹ", "LS-VL"),
+    ("LS-BS", "Thư viện huyện Bắc Sơn", "LS"),
+    ("LS-BS-VL", "Thư viện xã Vũ Lễ", "LS-BS"),
+    ("LS-BS-CT", "Thư viện xã Chiến Thắng", "LS-BS"),
+    ("LS-BS-HS", "Thư viện xã Hưng Vũ", "LS-BS"),
+    ("LS-TD", "Thư viện huyện Tràng Định", "LS"),
+    ("LS-TD-DT", "Thư viện xã Đề Thám", "LS-TD"),
+    ("LS-TD-QK", "Thư viện xã Quốc Khánh", "LS-TD"),
+    ("LS-TD-DT-01", "Điểm đọc sách thôn Bản Cáu", "LS-TD-DT"),
+]
+
+# The accounts whose passwords are printed: one per role.
+DEMO_ACCOUNTS = [
+    ("admin@demo.thuvien.vn", "Hoàng Văn Quản", "admin", "LS"),
+    ("giangvien@demo.thuvien.vn", "Lương Thị Hạnh", "instructor", "LS"),
+    ("quanly@demo.thuvien.vn", "Nông Văn Dũng", "manager", "LS-CL"),
+    ("hocvien@demo.thuvien.vn", "Hoàng Thị Mai", "trainee", "LS-CL-DD"),
+]
+# More trainees, so the manager's pages have something to show. They sign in only after a reset.
+EXTRA_TRAINEES = [
+    ("lananh@demo.thuvien.vn", "Vi Thị Lan Anh", "LS-CL-TL"),
+    ("duc@demo.thuvien.vn", "Lộc Văn Đức", "LS-CL-GC"),
+    ("thu@demo.thuvien.vn", "Chu Thị Thu", "LS-VL-NS"),
+    ("binh@demo.thuvien.vn", "Triệu Văn Bình", "LS-VL-HVT"),
+    ("an@demo.thuvien.vn", "Lăng Thị Ân", "LS-VL-TM"),
+    ("son@demo.thuvien.vn", "Hà Văn Sơn", "LS-BS-VL"),
+    ("hoa@demo.thuvien.vn", "Dương Thị Hoa", "LS-BS-CT"),
+    ("tuan@demo.thuvien.vn", "Mông Văn Tuấn", "LS-TD-DT"),
+    ("yen@demo.thuvien.vn", "Hoàng Thị Yến", "LS-TD-QK"),
+    ("dat@demo.thuvien.vn", "Nguyễn Văn Đạt", "LS-TD-DT-01"),
+]
+
+
+def load_orgs():
+    rows = "code,name,parent_code\n" + "\n".join(f"{c},{n},{p}" for c, n, p in ORG_TREE)
+    result = orgs.import_units(rows.encode())
+    if result.errors:
+        raise click.ClickException("; ".join(m for _, m in result.errors))
+    return result
+
+
+def load_accounts(reset_passwords=False):
+    printed = []
+    for email, name, role, code in DEMO_ACCOUNTS:
+        user = accounts.get_user_by_email(email)
+        if user is None:
+            password = secrets.token_urlsafe(9)
+            accounts.create_user(email, name, role, orgs.get_by_code(code), password=password)
+            printed.append((role, email, password))
+        elif reset_passwords:
+            password = secrets.token_urlsafe(9)
+            accounts.set_password(user, password)
+            printed.append((role, email, password))
+    for email, name, code in EXTRA_TRAINEES:
+        if accounts.get_user_by_email(email) is None:
+            user = accounts.create_user(email, name, "trainee", orgs.get_by_code(code))
+            user.password_hash = generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+    return printed
+
+
+@demo_cli.command("load")
+@click.option("--reset-passwords", is_flag=True, help="Đặt mật khẩu mới cho các tài khoản trình diễn và in ra.")
+def load_cmd(reset_passwords):
+    """Load the demo (idempotent): Lạng Sơn org tree, accounts, courses."""
+    load_orgs()
+    printed = load_accounts(reset_passwords)
+    db.session.commit()
+    click.echo(f"Đã nạp {len(ORG_TREE)} đơn vị trình diễn.")
+    if printed:
+        click.echo("Tài khoản trình diễn (mật khẩu chỉ in một lần):")
+        for role, email, password in printed:
+            click.echo(f"  {role:<10} {email:<28} {password}")
+    else:
+        click.echo("Tài khoản trình diễn đã có; mật khẩu không đổi (dùng --reset-passwords để đặt lại).")

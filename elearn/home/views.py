@@ -1,0 +1,27 @@
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..orgs.models import OrgUnit
+from . import bp, services
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login_view"))
+    user = current_user
+    ctx = {"chain": services.ancestors(user.org)}
+    if user.role == "admin":
+        ctx["by_role"] = services.counts_by_role(None)
+        ctx["unit_count"] = db.session.query(OrgUnit).count()
+        return render_template("home/admin.html", **ctx)
+    if user.role == "manager":
+        ctx["rows"] = services.subtree_summary(user.org)
+        ctx["by_role"] = services.counts_by_role(user.org)
+        return render_template("home/manager.html", **ctx)
+    if user.role == "instructor":
+        ctx["by_role"] = services.counts_by_role(None)
+        return render_template("home/instructor.html", **ctx)
+    ctx["colleagues"] = services.colleagues_count(user.org)
+    return render_template("home/trainee.html", **ctx)

@@ -1,0 +1,109 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..core.errors import ServiceError
+from ..extensions import db
+from . import bp, services
+from .forms import MoveForm, OrgForm, RenameForm
+from .models import OrgUnit
+from .permissions import can_manage_orgs
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if not can_manage_orgs(current_user):
+        abort(403)
+
+
+def _parent_choices(exclude: OrgUnit | None = None):
+    rows = services.tree_rows(services.visible_units(current_user))
+    choices = [(0, _("(Không có — đơn vị gốc)"))]
+    for unit, level in rows:
+        if exclude is not None and unit.is_within(exclude):
+            continue  # a unit cannot go under itself or its descendants
+        choices.append((unit.id, "— " * level + f"{unit.name} ({unit.code})"))
+    return choices
+
+
+def _error_to_form(form, err):
+    field = getattr(form, err.field or "", None)
+    if field is None and err.field == "parent":
+        field = getattr(form, "parent_id", None)
+    (field.errors.append(err.message) if field is not None else form.form_errors.append(err.message))
+
+
+@bp.route("/")
+def index():
+    units = services.visible_units(current_user)
+    counts = services.user_counts_by_unit(None)
+    return render_template("orgs/index.html", rows=services.tree_rows(units), counts=counts)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = OrgForm()
+    form.parent_id.choices = _parent_choices()
+    if form.validate_on_submit():
+        parent = db.session.get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
+        try:
+            unit = services.create_unit(form.code.data, form.name.data, parent)
+        except ServiceError as err:
+            db.session.rollback()
+            _error_to_form(form, err)
+        else:
+            db.session.commit()
+            flash(_("Đã tạo đơn vị %(name)s.", name=unit.name), "success")
+            return redirect(url_for("orgs.index"))
+    return render_template("orgs/form.html", form=form, unit=None)
+
+
+@bp.route("/<int:unit_id>", methods=["GET", "POST"])
+def edit(unit_id):
+    unit = db.get_or_404(OrgUnit, unit_id)
+    rename = RenameForm(obj=unit, prefix="rename")
+    move = MoveForm(prefix="move", parent_id=unit.parent_id or 0)
+    move.parent_id.choices = _parent_choices(exclude=unit)
+    return render_template("orgs/edit.html", unit=unit, rename=rename, move=move)
+
+
+@bp.route("/<int:unit_id>/rename", methods=["POST"])
+def do_rename(unit_id):
+    unit = db.get_or_404(OrgUnit, unit_id)
+    rename = RenameForm(prefix="rename")
+    move = MoveForm(prefix="move", parent_id=unit.parent_id or 0)
+    move.parent_id.choices = _parent_choices(exclude=unit)
+    if rename.validate_on_submit():
+        try:
+            services.rename_unit(unit, rename.name.data)
+        except ServiceError as err:
+            db.session.rollback()
+            _error_to_form(rename, err)
+        else:
+            db.session.commit()
+            flash(_("Đã đổi tên đơn vị."), "success")
+            return redirect(url_for("orgs.edit", unit_id=unit.id))
+    return render_template("orgs/edit.html", unit=unit, rename=rename, move=move), 422
+
+
+@bp.route("/<int:unit_id>/move", methods=["POST"])
+def do_move(unit_id):
+    unit = db.get_or_404(OrgUnit, unit_id)
+    rename = RenameForm(obj=unit, prefix="rename")
+    move = MoveForm(prefix="move")
+    # Every unit is a valid choice for the form; the service refuses descendants with a clear message.
+    move.parent_id.choices = _parent_choices()
+    if move.validate_on_submit():
+        parent = db.session.get(OrgUnit, move.parent_id.data) if move.parent_id.data else None
+        try:
+            services.move_unit(unit, parent)
+        except ServiceError as err:
+            db.session.rollback()
+            _error_to_form(move, err)
+        else:
+            db.session.commit()
+            flash(_("Đã chuyển đơn vị."), "success")
+            return redirect(url_for("orgs.edit", unit_id=unit_id))
+    move.parent_id.choices = _parent_choices(exclude=unit)
+    return render_template("orgs/edit.html", unit=unit, rename=rename, move=move), 422
