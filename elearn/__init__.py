@@ -130,10 +130,6 @@ def _register_request_hooks(app):
     errors.register(app)
     app.after_request(set_security_headers)
 
-    @app.before_request
-    def _permanent_session():
-        session.permanent = True
-
     @login.unauthorized_handler
     def _unauthorized():
         from flask import redirect, url_for
@@ -158,8 +154,8 @@ def _register_template_helpers(app):
     def _globals():
         return {
             "current_locale": str(get_locale()),
-            "lang_form": LanguageForm(lang=str(get_locale()), next=request.full_path.rstrip("?")),
-            "logout_form": ConfirmForm(),
+            "lang_form": LanguageForm(formdata=None, lang=str(get_locale()), next=request.full_path.rstrip("?")),
+            "logout_form": ConfirmForm(formdata=None),
             "can_admin": current_user.is_authenticated and can_use_admin_pages(current_user),
             "site_name": app.config["SITE_NAME"],
         }

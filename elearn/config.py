@@ -46,6 +46,7 @@ class Defaults:
     MAIL_TIMEOUT = 10
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
     PASSWORD_MIN_LENGTH = 8
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (n=2**15)
 
     PAGE_SIZE = 25
     SITE_NAME = "Thư viện học tập"

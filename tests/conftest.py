@@ -40,6 +40,7 @@ def _config(database_url, instance_dir, **extra):
         "MAIL_SERVER": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "REDIS_URL": None,
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # same algorithm, cheaper: keeps the suite fast
     }
     cfg.update(extra)
     return cfg
@@ -227,9 +228,14 @@ def smtp_server():
                 self.messages.append(msg)
             return "250 OK"
 
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=0)
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    sink.port = controller.server.sockets[0].getsockname()[1]
+    sink.port = port
     yield sink
     controller.stop()

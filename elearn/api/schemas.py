@@ -29,3 +29,8 @@ class MeSchema(ma.Schema):
 
 class OrgListQuery(ma.Schema):
     q = ma.fields.String(load_default="", metadata={"description": "Lọc theo tên hoặc mã"})
+
+
+class MePatchSchema(ma.Schema):
+    locale = ma.fields.String(required=True, validate=ma.validate.OneOf(["vi", "en"]),
+                              metadata={"description": "Ngôn ngữ giao diện"})

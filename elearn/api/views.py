@@ -2,14 +2,27 @@ from flask_login import current_user
 
 from ..orgs.services import visible_units
 from . import bp
-from .schemas import ErrorSchema, MeSchema, OrgListQuery, OrgSchema
+from ..extensions import db
+from .schemas import ErrorSchema, MePatchSchema, MeSchema, OrgListQuery, OrgSchema
 
 
-@bp.route("/me")
+@bp.route("/me", methods=["GET"])
 @bp.response(200, MeSchema)
 @bp.alt_response(401, schema=ErrorSchema, description="Chưa đăng nhập")
 def me():
     """Người dùng hiện tại"""
+    return current_user
+
+
+@bp.route("/me", methods=["PATCH"])
+@bp.arguments(MePatchSchema)
+@bp.response(200, MeSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="Chưa đăng nhập")
+@bp.alt_response(422, schema=ErrorSchema, description="Dữ liệu không hợp lệ")
+def update_me(args):
+    """Đổi ngôn ngữ giao diện của người dùng hiện tại"""
+    current_user.locale = args["locale"]
+    db.session.commit()
     return current_user
 
 

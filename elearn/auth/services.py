@@ -19,8 +19,7 @@ from ..orgs.models import OrgUnit
 from ..orgs.services import get_by_code, read_csv_rows, scope_to_viewer
 from .models import ROLES, ApiToken, PasswordReset, User
 
-HASH_METHOD = "scrypt"
-_DUMMY_HASH = None
+_DUMMY_HASHES = {}
 
 
 def role_label(role: str) -> str:
@@ -40,11 +39,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def _dummy_hash():
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method=HASH_METHOD)
-    return _DUMMY_HASH
+    """A hash of a random password with the same cost, so unknown accounts cost the same time."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def get_user_by_email(email: str) -> User | None:
@@ -73,7 +77,7 @@ def check_password_rules(password: str) -> None:
 def set_password(user: User, password: str) -> None:
     """Set a new password and end every session of ``user`` (their session version moves on)."""
     check_password_rules(password)
-    user.password_hash = generate_password_hash(password, method=HASH_METHOD)
+    user.password_hash = hash_password(password)
     user.session_version = (user.session_version or 0) + 1
     db.session.flush()
 
@@ -123,7 +127,7 @@ def create_user(email: str, name: str, role: str, org: OrgUnit, password: str | 
     user = User(email=_check_email(email), name=_check_name(name), role=_check_role(role), org=org)
     if password:
         check_password_rules(password)
-        user.password_hash = generate_password_hash(password, method=HASH_METHOD)
+        user.password_hash = hash_password(password)
     db.session.add(user)
     db.session.flush()
     return user

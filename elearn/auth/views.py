@@ -65,6 +65,7 @@ def login_view():
                 session.clear()  # rotate: nothing from before login survives
                 if lang:
                     session["lang"] = lang
+                session.permanent = True
                 login_user(user, remember=form.remember.data)
                 services.record_login(user)
                 db.session.commit()

@@ -85,7 +85,7 @@ def handle_http(e: HTTPException):
             status = 422 if status == 400 else status
         if data.get("message"):
             message = data["message"]
-        resp, st = json_error(status, message, code)
+        resp, st = json_error(status, message, code, **extra)
         if status == 401:
             resp.headers["WWW-Authenticate"] = 'Bearer realm="api"'
         return resp, st

@@ -3,7 +3,6 @@ import secrets
 
 import click
 from flask.cli import AppGroup
-from werkzeug.security import generate_password_hash
 
 from ..auth import services as accounts
 from ..extensions import db
@@ -78,7 +77,7 @@ def load_accounts(reset_passwords=False):
     for email, name, code in EXTRA_TRAINEES:
         if accounts.get_user_by_email(email) is None:
             user = accounts.create_user(email, name, "trainee", orgs.get_by_code(code))
-            user.password_hash = generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+            user.password_hash = accounts.hash_password(secrets.token_urlsafe(16))
     return printed
 
 

@@ -1,0 +1,435 @@
+"""Moodle GIFT parser and exporter (pure Python, no Flask).
+
+``parse(text)`` returns a :class:`GiftResult` with the valid questions and one :class:`GiftError`
+per bad question (1-based line of the question's first line, Vietnamese message); parsing goes on
+after an error. ``export(questions)`` writes GIFT text that parses back to equal questions.
+
+Rules follow Moodle's own importer (question/format/gift/format.php):
+
+* questions are separated by blank lines; lines starting with ``//`` are comments;
+  a ``$CATEGORY: a/b/c`` line sets the category of the questions after it (an empty path resets it);
+* ``::title::`` then an optional ``[html]``/``[moodle]``/``[plain]``/``[markdown]`` prefix;
+* escapes ``\\~ \\= \\# \\{ \\} \\: \\\\ \\n``;
+* the type comes from the answer block: none -> description, ``{}`` -> essay, ``{#...}`` -> numerical,
+  any ``~`` -> multichoice, ``=`` with ``->`` -> matching, ``T/TRUE/F/FALSE`` -> truefalse,
+  otherwise shortanswer; ``####`` starts the general feedback;
+* a multichoice question with no ``=`` answer is multiple-answer (``multiple=True``): its positive
+  ``~%n%`` weights must add up to 100 (±0.5). With an ``=`` answer it is single-answer and needs
+  a 100% answer; other answers may carry partial or negative weights (``~%50%``, ``~%-50%``);
+* text after the closing brace makes a "missing word" question: ``text`` holds ``_____`` where the
+  block was and ``missing_word`` is True (any answer type may be written this way).
+
+True/false questions get two answers, ``"true"`` and ``"false"``; the right one has weight 100 and
+carries the "right" feedback (``{T#wrong#right}``), the other carries the "wrong" feedback.
+Numerical answers have ``value``/``tolerance`` or ``min``/``max`` and a canonical ``text``
+(``"3.14:0.01"``, ``"1..5"``); ``{#...~#feedback}`` adds a catch-all answer ``"*"`` of weight 0.
+Feedback texts are kept as written (a ``[format]`` prefix there is not interpreted).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+FORMATS = ("moodle", "html", "plain", "markdown")
+BLANK = "_____"
+
+# Escaped characters become private-use placeholders while the structure is parsed.
+_ESCAPABLE = "\\~=#{}:n"
+_PLACEHOLDER = {c: chr(0xE000 + i) for i, c in enumerate(_ESCAPABLE)}
+_UNESCAPED = {ph: ("\n" if c == "n" else c) for c, ph in _PLACEHOLDER.items()}
+_ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
+_FORMAT_RE = re.compile(r"\[(moodle|html|plain|markdown)\]")
+_WEIGHT_RE = re.compile(r"%\s*(-?\d+(?:\.\d+)?)\s*%")
+_NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+
+
+@dataclass
+class Answer:
+    text: str
+    weight: float = 0.0  # percent, -100..100
+    feedback: str = ""
+    match: str | None = None  # matching: the right-hand side
+    value: float | None = None  # numerical: value ± tolerance ...
+    tolerance: float | None = None
+    min: float | None = None  # ... or a min..max range
+    max: float | None = None
+    text_format: str | None = None  # "[html]answer": None means the question's format
+
+
+@dataclass
+class Question:
+    qtype: str  # multichoice truefalse shortanswer numerical matching essay description
+    text: str
+    title: str | None = None
+    text_format: str = "moodle"
+    category: list[str] | None = None
+    answers: list[Answer] = field(default_factory=list)
+    general_feedback: str = ""
+    line: int = 0
+    missing_word: bool = False
+    multiple: bool = False
+
+    def key(self) -> str:
+        """Stable id from (category, title or text), for de-duplicating on re-import."""
+        name = unicodedata.normalize("NFC", self.title or self.text)
+        name = " ".join(name.casefold().split())
+        cat = "/".join(self.category or [])
+        return hashlib.sha1(f"{cat}\n{name}".encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class GiftError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"dòng {self.line}: {self.message}"
+
+
+@dataclass
+class GiftResult:
+    questions: list[Question] = field(default_factory=list)
+    errors: list[GiftError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Bad(Exception):
+    """One question is invalid; the message is shown to the author."""
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+def _protect(s: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: _PLACEHOLDER[m.group(1)], s)
+
+
+def _unprotect(s: str) -> str:
+    return "".join(_UNESCAPED.get(c, c) for c in s)
+
+
+def _clean(s: str) -> str:
+    return _unprotect(s).strip()
+
+
+def _split_format(s: str) -> tuple[str | None, str]:
+    """'[html]text' -> ('html', 'text'); no prefix -> (None, text). ``s`` is already stripped."""
+    m = _FORMAT_RE.match(s)
+    return (m.group(1), s[m.end():].strip()) if m else (None, s)
+
+
+def _split(body: str, seps: str) -> list[tuple[str | None, str]]:
+    """Cut the answer block at every separator: [(separator, segment), ...]."""
+    parts, prefix, start = [], None, 0
+    for i, c in enumerate(body):
+        if c in seps:
+            parts.append((prefix, body[start:i]))
+            prefix, start = c, i + 1
+    parts.append((prefix, body[start:]))
+    if parts[0][0] is None and not parts[0][1].strip():
+        parts.pop(0)
+    return parts
+
+
+def _weight(seg: str) -> tuple[float | None, str]:
+    seg = seg.lstrip()
+    if not seg.startswith("%"):
+        return None, seg
+    m = _WEIGHT_RE.match(seg)
+    if not m:
+        raise _Bad(f"trọng số không hợp lệ: {_clean(seg[:12])}")
+    w = float(m.group(1))
+    if not -100 <= w <= 100:
+        raise _Bad(f"trọng số không hợp lệ: {_fmt(w)}% (phải từ -100% đến 100%)")
+    return w, seg[m.end():]
+
+
+def _answer_parts(seg: str) -> tuple[str | None, str, str]:
+    """'[html]text#feedback' -> (format, text, feedback); text must not be empty."""
+    head, _, fb = seg.partition("#")
+    fmt, text = _split_format(_clean(head))
+    if not text:
+        raise _Bad("có đáp án không có nội dung")
+    return fmt, text, _clean(fb)
+
+
+def _number(s: str) -> float:
+    s = s.strip()
+    if not _NUMBER_RE.fullmatch(s) or not math.isfinite(float(s)):
+        raise _Bad(f"giá trị số không hợp lệ: '{s}'")
+    return float(s)
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+
+
+def _num_text(a: Answer) -> str:
+    if a.min is not None:
+        return f"{_fmt(a.min)}..{_fmt(a.max)}"
+    return f"{_fmt(a.value)}:{_fmt(a.tolerance)}" if a.tolerance else _fmt(a.value)
+
+
+# --------------------------------------------------------------------------- question types
+
+def _multichoice(body: str) -> tuple[list[Answer], bool]:
+    parts = _split(body, "~=")
+    answers = []
+    for sep, seg in parts:
+        w, seg = _weight(seg)
+        fmt, text, fb = _answer_parts(seg)
+        answers.append(Answer(text, w if w is not None else (100.0 if sep == "=" else 0.0), fb,
+                              text_format=fmt))
+    multiple = all(sep != "=" for sep, _ in parts)
+    if len(answers) < 2:
+        raise _Bad("câu hỏi nhiều lựa chọn cần ít nhất 2 đáp án")
+    if multiple:
+        total = sum(a.weight for a in answers if a.weight > 0)
+        if total == 0:
+            raise _Bad("câu hỏi nhiều lựa chọn không có đáp án đúng")
+        if abs(total - 100) > 0.5:
+            raise _Bad(f"tổng trọng số các đáp án đúng phải bằng 100% (hiện là {_fmt(round(total, 5))}%)")
+    elif not any(abs(a.weight - 100) < 1e-9 for a in answers):
+        raise _Bad("câu hỏi nhiều lựa chọn không có đáp án đúng (cần một đáp án 100%)")
+    return answers, multiple
+
+
+def _shortanswer(body: str) -> list[Answer]:
+    answers = []
+    for _sep, seg in _split(body, "="):
+        w, seg = _weight(seg)
+        fmt, text, fb = _answer_parts(seg)
+        answers.append(Answer(text, 100.0 if w is None else w, fb, text_format=fmt))
+    if not any(abs(a.weight - 100) < 1e-9 for a in answers):
+        raise _Bad("câu hỏi trả lời ngắn không có đáp án đúng 100%")
+    return answers
+
+
+def _matching(body: str) -> list[Answer]:
+    answers = []
+    for sep, seg in _split(body, "="):
+        if sep is None:
+            raise _Bad("mỗi cặp ghép phải bắt đầu bằng dấu =")
+        if "->" not in seg:
+            raise _Bad(f"cặp ghép thiếu dấu ->: '{_clean(seg)}'")
+        left, right = seg.split("->", 1)
+        fmt, text = _split_format(_clean(left))
+        if not _clean(right):
+            raise _Bad(f"cặp ghép thiếu vế phải: '{text}'")
+        answers.append(Answer(text, 100.0, match=_clean(right), text_format=fmt))
+    if sum(1 for a in answers if a.text) < 2:
+        raise _Bad("câu hỏi ghép đôi cần ít nhất 2 cặp")
+    return answers
+
+
+def _truefalse(body: str) -> list[Answer]:
+    bits = body.split("#", 2) + ["", ""]
+    correct, wrong_fb, right_fb = _TF[bits[0].strip()], _clean(bits[1]), _clean(bits[2])
+    return [Answer("true", 100.0 if correct else 0.0, right_fb if correct else wrong_fb),
+            Answer("false", 0.0 if correct else 100.0, wrong_fb if correct else right_fb)]
+
+
+def _numerical(body: str) -> list[Answer]:
+    body = body[1:]  # the leading '#'
+    body, tilde, wrong = body.partition("~")
+    answers = []
+    for _sep, seg in _split(body, "="):
+        w, seg = _weight(seg)
+        head, _, fb = seg.partition("#")
+        spec = _clean(head)
+        a = Answer("", 100.0 if w is None else w, _clean(fb))
+        if ".." in spec:
+            lo, hi = spec.split("..", 1)
+            a.min, a.max = _number(lo), _number(hi)
+            if a.min > a.max:
+                raise _Bad(f"khoảng số không hợp lệ: {spec} (giá trị đầu lớn hơn giá trị cuối)")
+        else:
+            val, _, tol = spec.partition(":")
+            a.value, a.tolerance = _number(val), _number(tol) if tol.strip() else 0.0
+            if a.tolerance < 0:
+                raise _Bad(f"sai số không được âm: {spec}")
+        a.text = _num_text(a)
+        answers.append(a)
+    if not answers:
+        raise _Bad("câu hỏi số không có đáp án")
+    if tilde:
+        answers.append(Answer("*", 0.0, _clean(wrong.partition("#")[2])))
+    return answers
+
+
+def _parse_block(lines: list[str], line: int, category: list[str] | None) -> Question:
+    src = _protect("\n".join(lines)).strip()
+    title = None
+    if src.startswith("::"):
+        end = src.find("::", 2)
+        if end < 0:
+            raise _Bad("thiếu dấu :: đóng tiêu đề câu hỏi")
+        title = _clean(src[2:end]) or None
+        src = src[end + 2:].strip()
+
+    start, end = src.find("{"), src.find("}")
+    if start < 0 and end < 0:
+        before, body, after = src, None, ""
+    else:
+        if start < 0 or (0 <= end < start):
+            raise _Bad("thiếu dấu { mở khối đáp án")
+        if end < 0 or "{" in src[start + 1:end]:
+            raise _Bad("thiếu dấu } đóng khối đáp án")
+        if "{" in src[end + 1:] or "}" in src[end + 1:]:
+            raise _Bad("câu hỏi có nhiều hơn một khối đáp án {…} (thiếu dòng trống giữa hai câu hỏi?)")
+        before, body, after = src[:start], src[start + 1:end].strip(), src[end + 1:]
+
+    missing = bool(after.strip())
+    fmt, text = _split_format(_clean(before + BLANK + after if missing else before))
+    if not _split_format(_clean(before + after))[1]:
+        raise _Bad("nội dung câu hỏi trống")
+    q = Question("description", text, title, fmt or "moodle", category, line=line,
+                 missing_word=missing)
+    if body is None:
+        return q
+
+    gf = body.rfind("####")
+    if gf >= 0:
+        q.general_feedback = _clean(body[gf + 4:])
+        body = body[:gf].strip()
+    if not body:
+        q.qtype = "essay"
+    elif body.startswith("#"):
+        q.qtype, q.answers = "numerical", _numerical(body)
+    elif "~" in body:
+        q.qtype = "multichoice"
+        q.answers, q.multiple = _multichoice(body)
+    elif "=" in body and "->" in body:
+        q.qtype, q.answers = "matching", _matching(body)
+    elif body.split("#", 1)[0].strip() in _TF:
+        q.qtype, q.answers = "truefalse", _truefalse(body)
+    else:
+        q.qtype, q.answers = "shortanswer", _shortanswer(body)
+    return q
+
+
+def parse(text: str) -> GiftResult:
+    """Parse GIFT source; every bad question gives one error and parsing continues."""
+    result = GiftResult()
+    category: list[str] | None = None
+    block: list[str] = []
+    start = 0
+
+    def flush():
+        if block:
+            try:
+                result.questions.append(_parse_block(block, start, category))
+            except _Bad as exc:
+                result.errors.append(GiftError(start, str(exc)))
+            block.clear()
+
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    for number, raw in enumerate(text.split("\n"), 1):
+        stripped = raw.strip()
+        if stripped.startswith("//"):
+            continue
+        if stripped.startswith("$CATEGORY:"):
+            flush()
+            parts = [p.strip() for p in stripped[len("$CATEGORY:"):].split("/")]
+            category = [p for p in parts if p] or None
+        elif not stripped:
+            flush()
+        else:
+            if not block:
+                start = number
+            block.append(raw)
+    flush()
+    return result
+
+
+# --------------------------------------------------------------------------- export
+
+def _escape(s: str) -> str:
+    s = s.replace("\\", "\\\\")
+    for c in "~=#{}:":
+        s = s.replace(c, "\\" + c)
+    return s.replace("\n", "\\n")
+
+
+def _text(s: str, fmt: str | None) -> str:
+    """Answer/question text with its format prefix (forced when the text itself starts with '[')."""
+    if fmt is None and _FORMAT_RE.match(s):
+        fmt = "moodle"
+    return (f"[{fmt}]" if fmt else "") + _escape(s)
+
+
+def _choice(prefix: str, a: Answer, weight: bool) -> str:
+    out = prefix + (f"%{_fmt(a.weight)}%" if weight or a.text.startswith("%") else "")
+    out += _text(a.text, a.text_format)
+    return out + (f"#{_escape(a.feedback)}" if a.feedback else "")
+
+
+def _export_body(q: Question) -> str:
+    gf = f"####{_escape(q.general_feedback)}" if q.general_feedback else ""
+    if q.qtype == "essay":
+        return "{" + gf + "}"
+    if q.qtype == "truefalse":
+        right = next(a for a in q.answers if a.weight == 100)
+        wrong = next((a for a in q.answers if a is not right), Answer(""))
+        out = "{" + ("TRUE" if right.text == "true" else "FALSE")
+        if wrong.feedback or right.feedback:
+            out += "#" + _escape(wrong.feedback)
+        if right.feedback:
+            out += "#" + _escape(right.feedback)
+        return out + gf + "}"
+    lines, has_eq = [], False
+    for a in q.answers:
+        if q.qtype == "multichoice" and not q.multiple and a.weight == 100 and not has_eq:
+            lines.append(_choice("=", a, False))
+            has_eq = True
+        elif q.qtype == "multichoice":
+            lines.append(_choice("~", a, a.weight != 0))
+        elif q.qtype == "shortanswer":
+            lines.append(_choice("=", a, a.weight != 100))
+        elif q.qtype == "matching":
+            lines.append(f"={_text(a.text, a.text_format)} -> {_escape(a.match or '')}")
+        elif a.value is None and a.min is None:  # numerical catch-all
+            lines.append(f"~#{_escape(a.feedback)}")
+        else:
+            w = f"%{_fmt(a.weight)}%" if a.weight != 100 else ""
+            fb = f"#{_escape(a.feedback)}" if a.feedback else ""
+            lines.append(f"={w}{_num_text(a)}{fb}")
+    if gf:
+        lines.append(gf)
+    return ("{#\n" if q.qtype == "numerical" else "{\n") + "".join(f"\t{x}\n" for x in lines) + "}"
+
+
+def export_question(q: Question) -> str:
+    """One question as GIFT (without its category line)."""
+    fmt = q.text_format if q.text_format != "moodle" or q.text.startswith(("[", "//")) else None
+    head = f"::{_escape(q.title)}::" if q.title else ""
+    if q.qtype == "description":
+        return head + _text(q.text, fmt)
+    if q.missing_word and BLANK in q.text:
+        before, after = q.text.split(BLANK, 1)
+    else:
+        before, after = q.text, ""
+    prefix = f"[{fmt}]" if fmt else ""
+    return head + prefix + _escape(before) + _export_body(q) + _escape(after)
+
+
+def export(questions) -> str:
+    """GIFT text for ``questions``; a ``$CATEGORY:`` line is written whenever the category changes."""
+    out: list[str] = []
+    current: list[str] | None = None
+    for q in questions:
+        if (q.category or None) != current:
+            current = q.category or None
+            out.append("$CATEGORY: " + "/".join(current or []))
+        out.append(export_question(q))
+    return "\n\n".join(out) + "\n" if out else ""
