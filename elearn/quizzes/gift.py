@@ -4,7 +4,7 @@
 per bad question (1-based line of the question's first line, Vietnamese message); parsing goes on
 after an error. ``export(questions)`` writes GIFT text that parses back to equal questions.
 
-Rules follow Moodle's own importer (question/format/gift/format.php):
+Rules follow Moodle's importer (question/format/gift/format.php):
 
 * questions are separated by blank lines; lines starting with ``//`` are comments;
   a ``$CATEGORY: a/b/c`` line sets the category of the questions after it (an empty path resets it);
@@ -19,11 +19,11 @@ Rules follow Moodle's own importer (question/format/gift/format.php):
 * text after the closing brace makes a "missing word" question: ``text`` holds ``_____`` where the
   block was and ``missing_word`` is True (any answer type may be written this way).
 
-True/false questions get two answers, ``"true"`` and ``"false"``; the right one has weight 100 and
-carries the "right" feedback (``{T#wrong#right}``), the other carries the "wrong" feedback.
-Numerical answers have ``value``/``tolerance`` or ``min``/``max`` and a canonical ``text``
-(``"3.14:0.01"``, ``"1..5"``); ``{#...~#feedback}`` adds a catch-all answer ``"*"`` of weight 0.
-Feedback texts are kept as written (a ``[format]`` prefix there is not interpreted).
+True/false questions get two answers, ``"true"`` and ``"false"``: the right one has weight 100 and
+the "right" feedback of ``{T#wrong#right}``, the other one the "wrong" feedback. Numerical answers
+have ``value``/``tolerance`` or ``min``/``max`` and a canonical ``text`` ("3.14:0.01", "1..5");
+``{#...~#feedback}`` adds a catch-all answer ``"*"`` of weight 0. Matching answers carry the right
+side in ``match``. Feedback texts are kept as written (a ``[format]`` prefix there is not read).
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ _ESCAPABLE = "\\~=#{}:n"
 _PLACEHOLDER = {c: chr(0xE000 + i) for i, c in enumerate(_ESCAPABLE)}
 _UNESCAPED = {ph: ("\n" if c == "n" else c) for c, ph in _PLACEHOLDER.items()}
 _ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
-_FORMAT_RE = re.compile(r"\[(moodle|html|plain|markdown)\]")
+_FORMAT_RE = re.compile(r"\[(%s)\]" % "|".join(FORMATS))
 _WEIGHT_RE = re.compile(r"%\s*(-?\d+(?:\.\d+)?)\s*%")
 _NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -114,12 +114,9 @@ def _protect(s: str) -> str:
     return _ESCAPE_RE.sub(lambda m: _PLACEHOLDER[m.group(1)], s)
 
 
-def _unprotect(s: str) -> str:
-    return "".join(_UNESCAPED.get(c, c) for c in s)
-
-
 def _clean(s: str) -> str:
-    return _unprotect(s).strip()
+    """Placeholders back to the characters they stand for, then strip."""
+    return "".join(_UNESCAPED.get(c, c) for c in s).strip()
 
 
 def _split_format(s: str) -> tuple[str | None, str]:
@@ -379,13 +376,14 @@ def _export_body(q: Question) -> str:
     if q.qtype == "essay":
         return "{" + gf + "}"
     if q.qtype == "truefalse":
-        right = next(a for a in q.answers if a.weight == 100)
-        wrong = next((a for a in q.answers if a is not right), Answer(""))
-        out = "{" + ("TRUE" if right.text == "true" else "FALSE")
-        if wrong.feedback or right.feedback:
-            out += "#" + _escape(wrong.feedback)
-        if right.feedback:
-            out += "#" + _escape(right.feedback)
+        is_true = any(a.text == "true" and a.weight == 100 for a in q.answers)
+        fb = {a.text: a.feedback for a in q.answers}
+        right, wrong = fb.get("true", ""), fb.get("false", "")
+        if not is_true:
+            right, wrong = wrong, right
+        out = "{" + ("TRUE" if is_true else "FALSE")
+        out += "#" + _escape(wrong) if wrong or right else ""
+        out += "#" + _escape(right) if right else ""
         return out + gf + "}"
     lines, has_eq = [], False
     for a in q.answers:
