@@ -105,21 +105,24 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from . import api
     from .auth import bp as auth_bp
+    from .courses import bp as courses_bp
     from .home import bp as home_bp
     from .orgs import bp as orgs_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(orgs_bp)
+    app.register_blueprint(courses_bp)
     api.init_app(app)
 
 
 def _register_cli(app):
     from .auth.cli import tokens_cli, users_cli
+    from .courses.cli import courses_cli
     from .demo.cli import demo_cli
     from .orgs.cli import orgs_cli
 
-    for group in (orgs_cli, users_cli, tokens_cli, demo_cli):
+    for group in (orgs_cli, users_cli, tokens_cli, courses_cli, demo_cli):
         app.cli.add_command(group)
 
 

@@ -81,14 +81,32 @@ def load_accounts(reset_passwords=False):
     return printed
 
 
+def load_courses():
+    """The shipped curriculum, open to the whole province, taught by the demo instructor."""
+    from ..courses import services as courses
+    from ..courses.cli import default_dir, import_dir
+
+    report = import_dir(default_dir())
+    if report.errors:
+        raise click.ClickException("; ".join(str(e) for e in report.errors))
+    root = orgs.get_by_code("LS")
+    instructor = accounts.get_user_by_email("giangvien@demo.thuvien.vn")
+    for spec in report.courses:
+        course = courses.get_course(spec.slug)
+        courses.enrol_org(course, root)
+        courses.add_staff(course, instructor)
+    return report
+
+
 @demo_cli.command("load")
 @click.option("--reset-passwords", is_flag=True, help="Đặt mật khẩu mới cho các tài khoản trình diễn và in ra.")
 def load_cmd(reset_passwords):
     """Load the demo (idempotent): Lạng Sơn org tree, accounts, courses."""
     load_orgs()
     printed = load_accounts(reset_passwords)
+    report = load_courses()
     db.session.commit()
-    click.echo(f"Đã nạp {len(ORG_TREE)} đơn vị trình diễn.")
+    click.echo(f"Đã nạp {len(ORG_TREE)} đơn vị trình diễn và {len(report.courses)} khoá học.")
     if printed:
         click.echo("Tài khoản trình diễn (mật khẩu chỉ in một lần):")
         for role, email, password in printed:

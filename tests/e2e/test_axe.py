@@ -53,6 +53,15 @@ def check(page, label):
     assert not blocking, f"axe-core {result['version']} on {label}:\n{describe(blocking)}"
 
 
+def test_axe_harness_reports_a_known_violation(new_context):
+    """Guard against a silently broken harness: a page with known faults must be reported."""
+    page = new_context(bypass_csp=True).new_page()
+    page.set_content('<!doctype html><html lang="vi"><head><title>t</title></head><body><main>'
+                     '<img src="x.png"><input type="text"></main></body></html>')
+    found = {v["id"]: v["impact"] for v in run_axe(page)["violations"]}
+    assert found.get("image-alt") == "critical" and "label" in found, found
+
+
 def test_login_page_has_no_serious_axe_findings(new_context):
     page = new_context(bypass_csp=True).new_page()
     page.goto("/login")

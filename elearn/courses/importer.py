@@ -1,0 +1,420 @@
+"""`flask courses import [DIR]`: the curriculum in courses/ → the database.
+
+Everything is read and checked first; an error names the file and the line, and then nothing is
+written. Courses, modules and activities are matched by slug, so re-importing updates content in
+place and keeps trainees' progress. What has gone from the files is archived, never deleted.
+"""
+import os
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from sqlalchemy import select
+
+from ..core.markdown import problems as markdown_problems
+from ..core.markdown import reading_minutes, render
+from ..extensions import db
+from ..quizzes import gift
+from .models import Activity, Course, Lesson, Module
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+ACTIVITY_KINDS = ("lesson", "quiz")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader whose mappings remember the line of each key (1-based)."""
+
+
+class LineDict(dict):
+    line = 1
+    lines: dict
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.lines = {k.value: k.start_mark.line + 1 for k, _v in node.value if hasattr(k, "value")}
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@dataclass
+class ImportError_:
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self):
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+    def to_dict(self):
+        return {"file": self.file, "line": self.line, "message": self.message}
+
+
+@dataclass
+class LessonSpec:
+    slug: str
+    title: str
+    body_md: str
+    minutes: int
+    sources: list
+
+
+@dataclass
+class QuizSpec:
+    slug: str
+    title: str
+    questions_file: str
+    questions: list
+    pass_mark: float
+    attempts: int
+
+
+@dataclass
+class ModuleSpec:
+    slug: str
+    title: str
+    summary: str
+    prerequisites: list
+    activities: list  # LessonSpec | QuizSpec, in order
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    title: str
+    summary: str
+    hours: float
+    completion_modules: str
+    modules: list = field(default_factory=list)
+
+    def counts(self):
+        lessons = sum(isinstance(a, LessonSpec) for m in self.modules for a in m.activities)
+        questions = sum(len(a.questions) for m in self.modules for a in m.activities if isinstance(a, QuizSpec))
+        return {"slug": self.slug, "title": self.title, "modules": len(self.modules),
+                "lessons": lessons, "questions": questions}
+
+
+@dataclass
+class ImportReport:
+    courses: list = field(default_factory=list)  # CourseSpec
+    errors: list = field(default_factory=list)  # ImportError_
+    changes: int = 0
+
+    def to_json(self):
+        return {"courses": [c.counts() for c in self.courses], "errors": [e.to_dict() for e in self.errors],
+                "changes": self.changes}
+
+
+# --- reading and checking ---------------------------------------------------------------------------
+
+class _Reader:
+    def __init__(self, root):
+        self.root = os.path.abspath(root)
+        self.errors = []
+
+    def rel(self, path):
+        return os.path.relpath(path, os.path.dirname(self.root))
+
+    def err(self, path, line, message):
+        self.errors.append(ImportError_(self.rel(path), line, message))
+
+    def yaml_file(self, path):
+        if not os.path.isfile(path):
+            self.err(path, None, "thiếu tệp")
+            return None
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = yaml.load(fh, Loader=_LineLoader)
+        except UnicodeDecodeError:
+            self.err(path, None, "tệp phải dùng mã UTF-8")
+            return None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            self.err(path, mark.line + 1 if mark else None, f"YAML không hợp lệ: {getattr(exc, 'problem', exc)}")
+            return None
+        if not isinstance(data, dict):
+            self.err(path, 1, "tệp phải là một bảng khoá: giá trị (mapping)")
+            return None
+        return data
+
+    def text(self, path, data, key, required=True):
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.err(path, data.line, f"thiếu khoá '{key}'")
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.err(path, data.lines.get(key), f"'{key}' phải là chuỗi không rỗng")
+            return ""
+        return value.strip()
+
+    def course(self, folder) -> CourseSpec | None:
+        slug = os.path.basename(folder)
+        path = os.path.join(folder, "course.yaml")
+        if not SLUG_RE.match(slug):
+            self.err(folder, None, "tên thư mục khoá học chỉ gồm chữ thường không dấu, số và dấu gạch")
+            return None
+        data = self.yaml_file(path)
+        if data is None:
+            return None
+        spec = CourseSpec(slug, self.text(path, data, "title"), self.text(path, data, "summary"), 0, "all")
+        hours = data.get("hours", 0)
+        if not isinstance(hours, (int, float)) or hours < 0:
+            self.err(path, data.lines.get("hours"), "'hours' phải là số giờ không âm")
+        else:
+            spec.hours = float(hours)
+        modules = data.get("modules")
+        if not isinstance(modules, list) or not modules or not all(isinstance(m, str) for m in modules):
+            self.err(path, data.lines.get("modules", data.line), "'modules' phải là danh sách tên thư mục module")
+            return spec
+        if len(set(modules)) != len(modules):
+            self.err(path, data.lines.get("modules"), "một module được liệt kê hai lần")
+        completion = data.get("completion") or {}
+        rule = completion.get("modules", "all") if isinstance(completion, dict) else None
+        if rule == "all" or (isinstance(rule, int) and not isinstance(rule, bool) and 1 <= rule <= len(modules)):
+            spec.completion_modules = str(rule)
+        else:
+            self.err(path, data.lines.get("completion"), f"'completion.modules' phải là all hoặc một số từ 1 đến {len(modules)}")
+        known = []
+        quiz_slugs = {}
+        for mslug in modules:
+            mfolder = os.path.join(folder, mslug)
+            if not SLUG_RE.match(mslug) or not os.path.isdir(mfolder):
+                self.err(path, data.lines.get("modules"), f"không có thư mục module '{mslug}'")
+                continue
+            module = self.module(mfolder, known, quiz_slugs)
+            if module:
+                spec.modules.append(module)
+            known.append(mslug)
+        return spec
+
+    def module(self, folder, earlier, quiz_slugs) -> ModuleSpec | None:
+        path = os.path.join(folder, "module.yaml")
+        data = self.yaml_file(path)
+        if data is None:
+            return None
+        slug = os.path.basename(folder)
+        spec = ModuleSpec(slug, self.text(path, data, "title"), self.text(path, data, "summary", required=False), [], [])
+        prereqs = data.get("prerequisites") or []
+        if not isinstance(prereqs, list):
+            self.err(path, data.lines.get("prerequisites"), "'prerequisites' phải là danh sách")
+            prereqs = []
+        for p in prereqs:
+            if p not in earlier:
+                self.err(path, data.lines.get("prerequisites"),
+                         f"điều kiện tiên quyết '{p}' phải là một module đứng trước trong course.yaml")
+            else:
+                spec.prerequisites.append(p)
+        activities = data.get("activities")
+        if not isinstance(activities, list) or not activities:
+            self.err(path, data.lines.get("activities", data.line), "'activities' phải là danh sách hoạt động")
+            return spec
+        seen = set()
+        for item in activities:
+            line = getattr(item, "line", data.lines.get("activities"))
+            kinds = [k for k in ACTIVITY_KINDS if isinstance(item, dict) and k in item]
+            if len(kinds) != 1:
+                self.err(path, line, f"mỗi hoạt động cần đúng một khoá trong {', '.join(ACTIVITY_KINDS)}")
+                continue
+            kind = kinds[0]
+            aslug = item[kind]
+            if not isinstance(aslug, str) or not SLUG_RE.match(aslug):
+                self.err(path, line, f"tên hoạt động '{aslug}' chỉ gồm chữ thường không dấu, số và dấu gạch")
+                continue
+            if aslug in seen:
+                self.err(path, line, f"hoạt động '{aslug}' bị lặp")
+                continue
+            seen.add(aslug)
+            if kind == "lesson":
+                lesson = self.lesson(os.path.join(folder, aslug + ".md"), path, line, aslug)
+                if lesson:
+                    spec.activities.append(lesson)
+            else:
+                quiz = self.quiz(folder, path, item, aslug, quiz_slugs)
+                if quiz:
+                    spec.activities.append(quiz)
+        return spec
+
+    def lesson(self, path, module_path, line, slug) -> LessonSpec | None:
+        if not os.path.isfile(path):
+            self.err(module_path, line, f"không có tệp bài học {os.path.basename(path)}")
+            return None
+        try:
+            with open(path, encoding="utf-8") as fh:
+                raw = fh.read()
+        except UnicodeDecodeError:
+            self.err(path, None, "tệp phải dùng mã UTF-8")
+            return None
+        m = FRONT_MATTER_RE.match(raw)
+        if not m:
+            self.err(path, 1, "bài học phải mở đầu bằng phần thông tin giữa hai dòng ---")
+            return None
+        try:
+            meta = yaml.load(m.group(1), Loader=_LineLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            self.err(path, (mark.line + 2) if mark else 1, f"phần thông tin không hợp lệ: {getattr(exc, 'problem', exc)}")
+            return None
+        if not isinstance(meta, dict):
+            self.err(path, 2, "phần thông tin phải là bảng khoá: giá trị")
+            return None
+        title = meta.get("title")
+        if not isinstance(title, str) or not title.strip():
+            self.err(path, 2, "thiếu 'title'")
+            return None
+        body = raw[m.end():]
+        body_start = raw[: m.end()].count("\n")
+        if not body.strip():
+            self.err(path, body_start + 1, "bài học không có nội dung")
+        for bline, message in markdown_problems(body):
+            self.err(path, (bline + body_start) if bline else None, message)
+        minutes = meta.get("minutes")
+        if minutes is not None and (not isinstance(minutes, int) or minutes < 1):
+            self.err(path, meta.lines.get("minutes", 1) + 1, "'minutes' phải là số phút nguyên dương")
+            minutes = None
+        sources = meta.get("sources") or []
+        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+            self.err(path, meta.lines.get("sources", 1) + 1, "'sources' phải là danh sách chuỗi")
+            sources = []
+        return LessonSpec(slug, title.strip(), body, minutes or reading_minutes(body), sources)
+
+    def quiz(self, folder, module_path, item, slug, quiz_slugs) -> QuizSpec | None:
+        line = item.line
+        if slug in quiz_slugs:
+            self.err(module_path, line, f"bài kiểm tra '{slug}' đã có ở {quiz_slugs[slug]}")
+            return None
+        quiz_slugs[slug] = self.rel(module_path)
+        title = item.get("title")
+        if not isinstance(title, str) or not title.strip():
+            self.err(module_path, line, "bài kiểm tra cần 'title'")
+            return None
+        qfile = item.get("questions")
+        qpath = os.path.join(folder, qfile) if isinstance(qfile, str) else None
+        if not qpath or os.path.dirname(os.path.normpath(qfile)) or not os.path.isfile(qpath):
+            self.err(module_path, item.lines.get("questions", line), f"không có tệp câu hỏi '{qfile}' trong thư mục module")
+            return None
+        with open(qpath, encoding="utf-8") as fh:
+            parsed = gift.parse(fh.read())
+        for e in parsed.errors:
+            self.err(qpath, e.line, e.message)
+        if not parsed.questions and not parsed.errors:
+            self.err(qpath, None, "tệp không có câu hỏi nào")
+        pass_mark = item.get("pass_mark", 50)
+        if not isinstance(pass_mark, (int, float)) or not 0 <= pass_mark <= 100:
+            self.err(module_path, item.lines.get("pass_mark", line), "'pass_mark' phải từ 0 đến 100")
+            pass_mark = 50
+        attempts = item.get("attempts", 0)
+        if not isinstance(attempts, int) or attempts < 0:
+            self.err(module_path, item.lines.get("attempts", line), "'attempts' phải là số nguyên không âm (0 = không giới hạn)")
+            attempts = 0
+        return QuizSpec(slug, title.strip(), qfile, parsed.questions, float(pass_mark), attempts)
+
+
+def read_courses(root: str) -> ImportReport:
+    """Read and check every course folder under ``root`` (or ``root`` itself if it is one)."""
+    reader = _Reader(root)
+    report = ImportReport()
+    if not os.path.isdir(root):
+        reader.err(root, None, "không có thư mục")
+        report.errors = reader.errors
+        return report
+    if os.path.isfile(os.path.join(root, "course.yaml")):
+        folders = [root]
+    else:
+        folders = sorted(os.path.join(root, d) for d in os.listdir(root)
+                         if os.path.isdir(os.path.join(root, d)) and not d.startswith("."))
+    for folder in folders:
+        spec = reader.course(folder)
+        if spec:
+            report.courses.append(spec)
+    report.errors = reader.errors
+    return report
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+class _Writer:
+    def __init__(self):
+        self.changes = 0
+
+    def set(self, obj, **values):
+        for key, value in values.items():
+            if getattr(obj, key) != value:
+                setattr(obj, key, value)
+                self.changes += 1
+
+    def new(self, obj):
+        db.session.add(obj)
+        self.changes += 1
+        return obj
+
+
+def apply(report: ImportReport, *, archive_missing: bool = True) -> int:
+    """Write the checked ``report`` to the database (the caller commits). Returns the change count."""
+    assert not report.errors, "apply() needs a report without errors"
+    w = _Writer()
+    wanted = {c.slug for c in report.courses}
+    for spec in report.courses:
+        _apply_course(w, spec)
+    if archive_missing:
+        for course in db.session.scalars(select(Course).where(Course.from_files.is_(True))):
+            if course.slug not in wanted:
+                w.set(course, status="archived")
+    db.session.flush()
+    report.changes = w.changes
+    return w.changes
+
+
+def _apply_course(w, spec: CourseSpec):
+    course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
+    if course is None:
+        course = w.new(Course(slug=spec.slug, title=spec.title, from_files=True))
+    w.set(course, title=spec.title, summary=spec.summary, hours=spec.hours,
+          completion_modules=spec.completion_modules, status="published", from_files=True)
+    db.session.flush()
+    modules = {m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))}
+    for position, mspec in enumerate(spec.modules):
+        module = modules.get(mspec.slug)
+        if module is None:
+            module = modules[mspec.slug] = w.new(Module(course_id=course.id, slug=mspec.slug, title=mspec.title))
+        w.set(module, title=mspec.title, summary=mspec.summary, position=position, status="published")
+        db.session.flush()
+        wanted_prereqs = [modules[p] for p in mspec.prerequisites]
+        if sorted(m.id for m in module.prerequisites) != sorted(m.id for m in wanted_prereqs):
+            module.prerequisites = wanted_prereqs
+            w.changes += 1
+        _apply_activities(w, course, module, mspec)
+    present = {m.slug for m in spec.modules}
+    for slug, module in modules.items():
+        if slug not in present:
+            w.set(module, status="archived")
+
+
+def _apply_activities(w, course, module, mspec):
+    existing = {a.slug: a for a in db.session.scalars(select(Activity).where(Activity.module_id == module.id))}
+    for position, aspec in enumerate(mspec.activities):
+        kind = "lesson" if isinstance(aspec, LessonSpec) else "quiz"
+        activity = existing.get(aspec.slug)
+        if activity is None:
+            activity = existing[aspec.slug] = w.new(Activity(course_id=course.id, module_id=module.id,
+                                                             slug=aspec.slug, kind=kind, title=aspec.title))
+            db.session.flush()
+        w.set(activity, kind=kind, title=aspec.title, position=position, status="published")
+        if kind == "lesson":
+            lesson = activity.lesson or w.new(Lesson(activity=activity))
+            w.set(lesson, body_md=aspec.body_md, body_html=render(aspec.body_md), minutes=aspec.minutes,
+                  sources=list(aspec.sources))
+        else:
+            settings = {"questions_file": aspec.questions_file, "question_count": len(aspec.questions),
+                        "pass_mark": aspec.pass_mark, "attempts": aspec.attempts}
+            if activity.settings != settings:
+                activity.settings = settings
+                w.changes += 1
+    present = {a.slug for a in mspec.activities}
+    for slug, activity in existing.items():
+        if slug not in present:
+            w.set(activity, status="archived")

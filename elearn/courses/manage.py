@@ -1,0 +1,315 @@
+"""Instructor authoring in the browser: courses, modules, lessons (Markdown with preview),
+materials (uploads with versions), order, publish and archive, enrolment and staff."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..auth.forms import ConfirmForm
+from ..auth.services import get_user_by_email
+from ..core.errors import ServiceError
+from ..core.markdown import render
+from ..core.uploads import discard, store_upload
+from ..extensions import db
+from ..orgs.services import tree_rows, visible_units
+from . import bp, services
+from .forms import CourseForm, EnrolForm, LessonForm, MaterialForm, ModuleForm, ReplaceFileForm, StaffForm
+from .models import Activity, CourseStaff, Enrolment, MaterialFile, Module
+from .permissions import can_create_course, can_edit_course
+
+
+def _editable(slug):
+    course = services.get_course(slug)
+    if not can_edit_course(current_user, course, services.is_staff(current_user, course)):
+        abort(403)
+    return course
+
+
+def _module(course, module_id):
+    module = db.get_or_404(Module, module_id)
+    if module.course_id != course.id:
+        abort(404)
+    return module
+
+
+def _activity(course, activity_id):
+    act = db.get_or_404(Activity, activity_id)
+    if act.course_id != course.id:
+        abort(404)
+    return act
+
+
+def _form_error(form, err: ServiceError):
+    field = getattr(form, err.field or "", None)
+    (field.errors.append(err.message) if field is not None else form.form_errors.append(err.message))
+
+
+def _back(course):
+    return redirect(url_for("courses.manage", slug=course.slug))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new_course():
+    if not can_create_course(current_user):
+        abort(403)
+    form = CourseForm()
+    if form.validate_on_submit():
+        try:
+            course = services.create_course(current_user, form.title.data, form.summary.data, float(form.hours.data or 0))
+        except ServiceError as err:
+            db.session.rollback()
+            _form_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("Đã tạo khoá học (bản nháp)."), "success")
+            return _back(course)
+    return render_template("courses/manage/course_form.html", form=form)
+
+
+@bp.route("/<slug>/manage")
+@login_required
+def manage(slug):
+    course = _editable(slug)
+    outline = services.load_outline(course, include_unpublished=True)
+    staff = db.session.execute(
+        select(CourseStaff.user_id).where(CourseStaff.course_id == course.id)).scalars().all()
+    from ..auth.models import User
+    from ..orgs.models import OrgUnit
+
+    staff_users = db.session.scalars(select(User).where(User.id.in_(staff))).all() if staff else []
+    enrolled_units = db.session.scalars(select(OrgUnit).join(Enrolment, Enrolment.org_id == OrgUnit.id)
+                                        .where(Enrolment.course_id == course.id)).all()
+    enrolled_users = db.session.scalar(select(func.count(Enrolment.id)).where(
+        Enrolment.course_id == course.id, Enrolment.user_id.is_not(None)))
+    enrol = EnrolForm(formdata=None)
+    enrol.org_id.choices = [(u.id, "— " * lvl + u.name) for u, lvl in tree_rows(visible_units(current_user))]
+    return render_template("courses/manage/outline.html", course=course, outline=outline, confirm=ConfirmForm(),
+                           module_form=ModuleForm(formdata=None), staff=staff_users, enrolled_units=enrolled_units,
+                           enrolled_users=enrolled_users, enrol=enrol, staff_form=StaffForm(formdata=None))
+
+
+@bp.route("/<slug>/manage/status/<status>", methods=["GET", "POST"])
+@login_required
+def course_status(slug, status):
+    course = _editable(slug)
+    if status not in ("draft", "published", "archived"):
+        abort(404)
+    form = ConfirmForm()
+    if status == "archived" and request.method == "GET":
+        return render_template("admin/confirm.html", form=form, title=_("Lưu trữ khoá học"),
+                               message=_("Lưu trữ khoá học “%(t)s”? Học viên sẽ không thấy khoá học nữa; tiến độ của họ vẫn được giữ.", t=course.title),
+                               cancel=url_for("courses.manage", slug=slug), button=_("Lưu trữ"))
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_status(course, status)
+    db.session.commit()
+    flash(_("Đã cập nhật trạng thái khoá học."), "success")
+    return _back(course)
+
+
+@bp.route("/<slug>/manage/modules/new", methods=["POST"])
+@login_required
+def new_module(slug):
+    course = _editable(slug)
+    form = ModuleForm()
+    form.prerequisites.choices = []
+    if form.validate_on_submit():
+        try:
+            module = services.create_module(course, form.title.data, form.summary.data)
+        except ServiceError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Đã thêm module (bản nháp)."), "success")
+            return redirect(url_for("courses.edit_module", slug=slug, module_id=module.id))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                flash(e, "error")
+    return _back(course)
+
+
+@bp.route("/<slug>/manage/modules/<int:module_id>", methods=["GET", "POST"])
+@login_required
+def edit_module(slug, module_id):
+    course = _editable(slug)
+    module = _module(course, module_id)
+    form = ModuleForm(obj=module) if request.method == "GET" else ModuleForm()
+    others = db.session.scalars(select(Module).where(Module.course_id == course.id, Module.id != module.id)
+                                .order_by(Module.position)).all()
+    form.prerequisites.choices = [(m.id, m.title) for m in others]
+    if request.method == "GET":
+        form.prerequisites.data = [m.id for m in module.prerequisites]
+    if form.validate_on_submit():
+        try:
+            services.update_module(module, title=form.title.data, summary=form.summary.data,
+                                   prerequisite_ids=form.prerequisites.data or [])
+        except ServiceError as err:
+            db.session.rollback()
+            _form_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu module."), "success")
+            return _back(course)
+    return render_template("courses/manage/module_form.html", course=course, module=module, form=form)
+
+
+@bp.route("/<slug>/manage/<kind>/<int:obj_id>/<action>", methods=["GET", "POST"])
+@login_required
+def change(slug, kind, obj_id, action):
+    """Publish, unpublish, archive (with confirmation) or move a module or an activity."""
+    course = _editable(slug)
+    if kind not in ("module", "activity") or action not in ("publish", "draft", "archive", "up", "down"):
+        abort(404)
+    obj = _module(course, obj_id) if kind == "module" else _activity(course, obj_id)
+    form = ConfirmForm()
+    if action == "archive" and request.method == "GET":
+        return render_template("admin/confirm.html", form=form, title=_("Lưu trữ"),
+                               message=_("Lưu trữ “%(t)s”? Học viên sẽ không thấy mục này nữa; tiến độ của họ vẫn được giữ.", t=obj.title),
+                               cancel=url_for("courses.manage", slug=slug), button=_("Lưu trữ"))
+    if request.method != "POST" or not form.validate_on_submit():
+        abort(400)
+    if action in ("up", "down"):
+        services.move(obj, -1 if action == "up" else 1)
+    else:
+        services.set_status(obj, {"publish": "published", "draft": "draft", "archive": "archived"}[action])
+    db.session.commit()
+    return redirect(url_for("courses.manage", slug=slug) + f"#{kind}-{obj.id}")
+
+
+@bp.route("/<slug>/manage/modules/<int:module_id>/lessons/new", methods=["GET", "POST"])
+@bp.route("/<slug>/manage/lessons/<int:activity_id>", methods=["GET", "POST"])
+@login_required
+def edit_lesson(slug, module_id=None, activity_id=None):
+    course = _editable(slug)
+    activity = _activity(course, activity_id) if activity_id else None
+    if activity is not None and activity.kind != "lesson":
+        abort(404)
+    module = _module(course, activity.module_id if activity else module_id)
+    if request.method == "GET" and activity is not None:
+        form = LessonForm(title=activity.title, body_md=activity.lesson.body_md, minutes=activity.lesson.minutes)
+    else:
+        form = LessonForm()
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = render(form.body_md.data)  # shown, not saved
+        else:
+            try:
+                activity = services.save_lesson(module, activity, title=form.title.data, body_md=form.body_md.data,
+                                                minutes=form.minutes.data)
+            except ServiceError as err:
+                db.session.rollback()
+                _form_error(form, err)
+            else:
+                db.session.commit()
+                flash(_("Đã lưu bài học."), "success")
+                return redirect(url_for("courses.manage", slug=slug) + f"#activity-{activity.id}")
+    return render_template("courses/manage/lesson_form.html", course=course, module=module, activity=activity,
+                           form=form, preview=preview)
+
+
+def _store_version(activity, file_storage):
+    """Store the upload, then the row; if the row cannot be saved, the file is removed again."""
+    stored = store_upload(file_storage, "materials")
+    try:
+        version = (db.session.scalar(select(func.max(MaterialFile.version))
+                                     .where(MaterialFile.activity_id == activity.id)) or 0) + 1
+        db.session.add(MaterialFile(activity_id=activity.id, version=version, stored_name=stored.stored_name,
+                                    original_name=stored.original_name, mime=stored.mime, size=stored.size,
+                                    sha256=stored.sha256, width=stored.width, height=stored.height,
+                                    uploaded_by_id=current_user.id))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        discard(stored.stored_name, "materials")
+        raise
+    return version
+
+
+@bp.route("/<slug>/manage/modules/<int:module_id>/materials/new", methods=["GET", "POST"])
+@login_required
+def new_material(slug, module_id):
+    course = _editable(slug)
+    module = _module(course, module_id)
+    form = MaterialForm()
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        if not upload or not upload.filename:
+            form.file.errors.append(_("Hãy chọn một tệp."))
+        else:
+            try:
+                activity = services.new_material(module, form.title.data)
+                _store_version(activity, upload)
+            except ServiceError as err:
+                db.session.rollback()
+                _form_error(form, err)
+            else:
+                flash(_("Đã tải lên tài liệu (bản nháp)."), "success")
+                return redirect(url_for("courses.manage", slug=slug) + f"#activity-{activity.id}")
+    return render_template("courses/manage/material_form.html", course=course, module=module, form=form, activity=None)
+
+
+@bp.route("/<slug>/manage/materials/<int:activity_id>", methods=["GET", "POST"])
+@login_required
+def replace_material(slug, activity_id):
+    course = _editable(slug)
+    activity = _activity(course, activity_id)
+    if activity.kind != "material":
+        abort(404)
+    form = ReplaceFileForm()
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        if not upload or not upload.filename:
+            form.file.errors.append(_("Hãy chọn một tệp."))
+        else:
+            try:
+                version = _store_version(activity, upload)
+            except ServiceError as err:
+                _form_error(form, err)
+            else:
+                flash(_("Đã thay tệp; phiên bản %(v)d. Các phiên bản cũ vẫn được giữ.", v=version), "success")
+                return redirect(url_for("courses.replace_material", slug=slug, activity_id=activity.id))
+    files = db.session.scalars(select(MaterialFile).where(MaterialFile.activity_id == activity.id)
+                               .order_by(MaterialFile.version.desc())).all()
+    return render_template("courses/manage/material_form.html", course=course, module=activity.module,
+                           form=form, activity=activity, files=files)
+
+
+@bp.route("/<slug>/manage/enrol", methods=["POST"])
+@login_required
+def enrol(slug):
+    course = _editable(slug)
+    form = EnrolForm()
+    units = {u.id: u for u in visible_units(current_user)}
+    form.org_id.choices = [(i, "") for i in units]
+    if form.validate_on_submit():
+        services.enrol_org(course, units[form.org_id.data])
+        db.session.commit()
+        flash(_("Đã ghi danh %(unit)s và các đơn vị cấp dưới.", unit=units[form.org_id.data].name), "success")
+    else:
+        flash(_("Hãy chọn một đơn vị."), "error")
+    return _back(course)
+
+
+@bp.route("/<slug>/manage/staff", methods=["POST"])
+@login_required
+def add_staff(slug):
+    course = _editable(slug)
+    form = StaffForm()
+    if form.validate_on_submit():
+        user = get_user_by_email(form.email.data)
+        if user is None:
+            flash(_("Không có tài khoản %(email)s.", email=form.email.data), "error")
+        else:
+            try:
+                services.add_staff(course, user)
+            except ServiceError as err:
+                db.session.rollback()
+                flash(err.message, "error")
+            else:
+                db.session.commit()
+                flash(_("%(name)s đã được phân công phụ trách khoá học.", name=user.name), "success")
+    return _back(course)

@@ -1,0 +1,182 @@
+"""Course → module → activities. Activities are typed by ``kind`` (lesson, material, quiz, …);
+each kind keeps its content in its own table keyed by the activity id, so adding a kind is one
+table and one entry in ``elearn.courses.kinds``."""
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.timeutil import utcnow
+from ..extensions import db
+
+STATUSES = ("draft", "published", "archived")
+
+module_prerequisites = Table(
+    "module_prerequisites",
+    db.metadata,
+    Column("module_id", ForeignKey("modules.id", ondelete="CASCADE"), primary_key=True),
+    Column("requires_id", ForeignKey("modules.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[float] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    # "all", or the number n of modules of which any n complete the course
+    completion_modules: Mapped[str] = mapped_column(String(8), default="all")
+    from_files: Mapped[bool] = mapped_column(default=False)  # managed by `flask courses import`
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    modules: Mapped[list["Module"]] = relationship(back_populates="course", order_by="Module.position")
+
+    __table_args__ = (CheckConstraint("status IN ('draft', 'published', 'archived')", name="status"),)
+
+
+class Module(db.Model):
+    __tablename__ = "modules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    activities: Mapped[list["Activity"]] = relationship(back_populates="module", order_by="Activity.position")
+    prerequisites: Mapped[list["Module"]] = relationship(
+        secondary=module_prerequisites,
+        primaryjoin=lambda: Module.id == module_prerequisites.c.module_id,
+        secondaryjoin=lambda: Module.id == module_prerequisites.c.requires_id,
+    )
+
+    __table_args__ = (
+        UniqueConstraint("course_id", "slug", name="uq_modules_course_slug"),
+        CheckConstraint("status IN ('draft', 'published', 'archived')", name="status"),
+    )
+
+
+class Activity(db.Model):
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    slug: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)  # kind-specific (pass mark, file name…)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    module: Mapped[Module] = relationship(back_populates="activities")
+    lesson: Mapped["Lesson | None"] = relationship(back_populates="activity", uselist=False)
+
+    __table_args__ = (
+        UniqueConstraint("module_id", "slug", name="uq_activities_module_slug"),
+        CheckConstraint("status IN ('draft', 'published', 'archived')", name="status"),
+    )
+
+
+class Lesson(db.Model):
+    __tablename__ = "lessons"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True)
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")  # rendered and sanitized on save
+    minutes: Mapped[int] = mapped_column(default=1)
+    sources: Mapped[list] = mapped_column(JSON, default=list)
+
+    activity: Mapped[Activity] = relationship(back_populates="lesson")
+
+
+class MaterialFile(db.Model):
+    """One uploaded version of a material. Replacing the file adds a version; old ones are kept."""
+
+    __tablename__ = "material_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("activity_id", "version", name="uq_material_files_activity_version"),)
+
+
+class Enrolment(db.Model):
+    """Who may take a course: a whole org subtree, or one user."""
+
+    __tablename__ = "enrolments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("course_id", "org_id", name="uq_enrolments_course_org"),
+        UniqueConstraint("course_id", "user_id", name="uq_enrolments_course_user"),
+        CheckConstraint("(org_id IS NULL) <> (user_id IS NULL)", name="one_target"),
+    )
+
+
+class CourseStaff(db.Model):
+    __tablename__ = "course_staff"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class ActivityEvent(db.Model):
+    """Raw learning events (lesson viewed, material opened, …). Progress is built from these."""
+
+    __tablename__ = "activity_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    verb: Mapped[str] = mapped_column(String(20))  # viewed, opened
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_activity_events_user_course", "user_id", "course_id"),)
+
+
+class ActivityProgress(db.Model):
+    """One row per (user, activity), updated in the same transaction as the event that changes it.
+    The progress issue extends it (grades, attempts, overrides); pages read it, never raw events."""
+
+    __tablename__ = "activity_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(12), default="started")  # started, complete
+    first_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "activity_id", name="uq_activity_progress_user_activity"),
+        Index("ix_activity_progress_user_course", "user_id", "course_id"),
+    )

@@ -1,0 +1,308 @@
+"""Course queries and changes: what a user may see, module locks, progress events, authoring."""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from ..core.errors import NotFound, ServiceError
+from ..core.markdown import reading_minutes, render
+from ..core.text import slugify
+from ..core.timeutil import utcnow
+from ..extensions import db
+from .models import Activity, ActivityEvent, ActivityProgress, Course, CourseStaff, Enrolment, Lesson, Module
+
+# Activity kinds and how each completes, for now. Quizzes (and later kinds) complete through their
+# own events; a kind missing here never completes by being viewed.
+VIEW_COMPLETES = {"lesson", "material"}
+
+
+def _org_ids_of(user):
+    """The user's unit and every unit above it (their ids are in the unit's path)."""
+    return [int(x) for x in user.org.path.strip("/").split("/") if x]
+
+
+def enrolled_filter(user):
+    """A condition on Course: ``user`` is enrolled, by their own row or by a unit above them."""
+    return exists().where(
+        Enrolment.course_id == Course.id,
+        or_(Enrolment.user_id == user.id, Enrolment.org_id.in_(_org_ids_of(user))),
+    )
+
+
+def staff_filter(user):
+    return exists().where(CourseStaff.course_id == Course.id, CourseStaff.user_id == user.id)
+
+
+def is_enrolled(user, course) -> bool:
+    return bool(db.session.scalar(select(enrolled_filter(user).where(Course.id == course.id))))
+
+
+def is_staff(user, course) -> bool:
+    return db.session.get(CourseStaff, (course.id, user.id)) is not None
+
+
+def my_courses(user):
+    """Published courses the user is enrolled in, with their % of required activities complete."""
+    courses = db.session.scalars(
+        select(Course).where(Course.status == "published", enrolled_filter(user)).order_by(Course.title)
+    ).all()
+    return courses, course_percentages(user, [c.id for c in courses])
+
+
+def course_percentages(user, course_ids):
+    """{course_id: percent complete}, from the precomputed progress rows (two grouped queries)."""
+    if not course_ids:
+        return {}
+    live = and_(Activity.status == "published", Module.status == "published")
+    totals = dict(db.session.execute(
+        select(Activity.course_id, func.count(Activity.id)).join(Module, Activity.module_id == Module.id)
+        .where(Activity.course_id.in_(course_ids), live).group_by(Activity.course_id)
+    ).all())
+    done = dict(db.session.execute(
+        select(ActivityProgress.course_id, func.count(ActivityProgress.id))
+        .join(Activity, ActivityProgress.activity_id == Activity.id)
+        .join(Module, Activity.module_id == Module.id)
+        .where(ActivityProgress.user_id == user.id, ActivityProgress.course_id.in_(course_ids),
+               ActivityProgress.state == "complete", live)
+        .group_by(ActivityProgress.course_id)
+    ).all())
+    return {cid: (round(100 * done.get(cid, 0) / totals[cid]) if totals.get(cid) else 0) for cid in course_ids}
+
+
+def staff_courses(user):
+    stmt = select(Course).where(Course.status != "archived").order_by(Course.title)
+    if user.role != "admin":
+        stmt = stmt.where(staff_filter(user))
+    return db.session.scalars(stmt).all()
+
+
+def get_course(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        raise NotFound(_("Không tìm thấy khoá học."))
+    return course
+
+
+def load_outline(course: Course, *, include_unpublished: bool):
+    """The course's modules with their activities (and prerequisites), in order: three queries."""
+    stmt = (select(Module).where(Module.course_id == course.id)
+            .options(selectinload(Module.activities), selectinload(Module.prerequisites))
+            .order_by(Module.position, Module.id))
+    modules = db.session.scalars(stmt).all()
+    out = []
+    for m in modules:
+        if not include_unpublished and m.status != "published":
+            continue
+        acts = [a for a in m.activities if include_unpublished or a.status == "published"]
+        out.append((m, acts))
+    return out
+
+
+@dataclass
+class ModuleState:
+    module: Module
+    activities: list
+    state: str  # done, available, locked
+    missing: list  # prerequisite modules not yet done
+    done_ids: set
+
+
+def module_states(user, course, outline):
+    """Each module's state for ``user``: done when every published activity is complete; locked
+    while a prerequisite is not done."""
+    ids = [a.id for _m, acts in outline for a in acts]
+    done_ids = set(db.session.scalars(
+        select(ActivityProgress.activity_id).where(ActivityProgress.user_id == user.id,
+                                                   ActivityProgress.activity_id.in_(ids),
+                                                   ActivityProgress.state == "complete")
+    )) if ids else set()
+    done_modules = {m.id for m, acts in outline if acts and all(a.id in done_ids for a in acts)}
+    states = []
+    for m, acts in outline:
+        missing = [p for p in m.prerequisites if p.status == "published" and p.id not in done_modules]
+        state = "done" if m.id in done_modules else ("locked" if missing else "available")
+        states.append(ModuleState(m, acts, state, missing, done_ids))
+    return states
+
+
+def record_view(user, activity: Activity) -> ActivityProgress:
+    """A trainee opened ``activity``: log the event and update their progress row, one transaction."""
+    now = utcnow()
+    verb = "opened" if activity.kind == "material" else "viewed"
+    db.session.add(ActivityEvent(user_id=user.id, activity_id=activity.id, course_id=activity.course_id,
+                                 verb=verb, created_at=now))
+    completes = activity.kind in VIEW_COMPLETES
+    row = db.session.scalar(select(ActivityProgress).where(ActivityProgress.user_id == user.id,
+                                                           ActivityProgress.activity_id == activity.id))
+    if row is None:
+        row = ActivityProgress(user_id=user.id, activity_id=activity.id, course_id=activity.course_id,
+                               first_at=now, last_at=now, state="complete" if completes else "started",
+                               completed_at=now if completes else None)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+        except Exception:  # another tab created it first: update that one
+            row = db.session.scalar(select(ActivityProgress).where(ActivityProgress.user_id == user.id,
+                                                                   ActivityProgress.activity_id == activity.id))
+    if row.last_at != now:
+        row.last_at = now
+        if completes and row.state != "complete":
+            row.state, row.completed_at = "complete", now
+    db.session.flush()
+    return row
+
+
+def neighbours(outline, activity):
+    flat = [a for _m, acts in outline for a in acts]
+    ids = [a.id for a in flat]
+    if activity.id not in ids:
+        return None, None
+    i = ids.index(activity.id)
+    return (flat[i - 1] if i > 0 else None), (flat[i + 1] if i + 1 < len(flat) else None)
+
+
+# --- authoring -------------------------------------------------------------------------------------------
+
+def _unique_slug(base, taken):
+    base = slugify(base)[:70] or "muc"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_title(title):
+    title = " ".join((title or "").split())
+    if not title:
+        raise ServiceError(_("Tiêu đề không được để trống."), field="title")
+    if len(title) > 200:
+        raise ServiceError(_("Tiêu đề dài tối đa 200 ký tự."), field="title")
+    return title
+
+
+def create_course(user, title, summary, hours) -> Course:
+    taken = set(db.session.scalars(select(Course.slug)))
+    course = Course(slug=_unique_slug(title, taken), title=_check_title(title), summary=summary or "",
+                    hours=hours or 0, status="draft")
+    db.session.add(course)
+    db.session.flush()
+    if user.role == "instructor":
+        db.session.add(CourseStaff(course_id=course.id, user_id=user.id))
+    db.session.flush()
+    return course
+
+
+def create_module(course, title, summary="") -> Module:
+    taken = set(db.session.scalars(select(Module.slug).where(Module.course_id == course.id)))
+    position = db.session.scalar(select(func.coalesce(func.max(Module.position), -1)).where(Module.course_id == course.id)) + 1
+    module = Module(course_id=course.id, slug=_unique_slug(title, taken), title=_check_title(title),
+                    summary=summary or "", position=position, status="draft")
+    db.session.add(module)
+    db.session.flush()
+    return module
+
+
+def update_module(module, *, title, summary, prerequisite_ids):
+    module.title = _check_title(title)
+    module.summary = summary or ""
+    allowed = {m.id: m for m in db.session.scalars(select(Module).where(Module.course_id == module.course_id,
+                                                                      Module.id != module.id))}
+    if any(pid not in allowed for pid in prerequisite_ids):
+        raise ServiceError(_("Điều kiện tiên quyết phải là module khác của cùng khoá học."), field="prerequisites")
+    chosen = [allowed[p] for p in prerequisite_ids]
+    # refuse cycles: a chosen module may not (transitively) require this one
+    stack, seen = list(chosen), set()
+    while stack:
+        m = stack.pop()
+        if m.id == module.id:
+            raise ServiceError(_("Điều kiện tiên quyết tạo thành vòng lặp."), field="prerequisites")
+        if m.id in seen:
+            continue
+        seen.add(m.id)
+        stack.extend(m.prerequisites)
+    module.prerequisites = chosen
+    db.session.flush()
+
+
+def _next_activity_position(module):
+    return db.session.scalar(select(func.coalesce(func.max(Activity.position), -1)).where(Activity.module_id == module.id)) + 1
+
+
+def save_lesson(module, activity: Activity | None, *, title, body_md, minutes=None) -> Activity:
+    title = _check_title(title)
+    if not (body_md or "").strip():
+        raise ServiceError(_("Bài học chưa có nội dung."), field="body_md")
+    if activity is None:
+        taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
+        activity = Activity(module_id=module.id, course_id=module.course_id, kind="lesson",
+                            slug=_unique_slug(title, taken), title=title,
+                            position=_next_activity_position(module), status="draft")
+        db.session.add(activity)
+        db.session.flush()
+        db.session.add(Lesson(activity_id=activity.id))
+        db.session.flush()
+        db.session.refresh(activity)
+    activity.title = title
+    lesson = activity.lesson
+    lesson.body_md = body_md
+    lesson.body_html = render(body_md)
+    lesson.minutes = minutes or reading_minutes(body_md)
+    db.session.flush()
+    return activity
+
+
+def new_material(module, title) -> Activity:
+    taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
+    activity = Activity(module_id=module.id, course_id=module.course_id, kind="material",
+                        slug=_unique_slug(title, taken), title=_check_title(title),
+                        position=_next_activity_position(module), status="draft")
+    db.session.add(activity)
+    db.session.flush()
+    return activity
+
+
+def set_status(obj, status):
+    if status not in ("draft", "published", "archived"):
+        raise ServiceError(_("Trạng thái không hợp lệ."))
+    obj.status = status
+    db.session.flush()
+
+
+def move(obj, direction: int):
+    """Swap ``obj`` (a Module or Activity) with its neighbour above (-1) or below (+1)."""
+    model = type(obj)
+    parent_col = Module.course_id if model is Module else Activity.module_id
+    parent_val = obj.course_id if model is Module else obj.module_id
+    siblings = db.session.scalars(select(model).where(parent_col == parent_val)
+                                  .order_by(model.position, model.id)).all()
+    i = siblings.index(obj)
+    j = i + direction
+    if not 0 <= j < len(siblings):
+        return
+    for pos, item in enumerate(siblings):
+        item.position = pos
+    siblings[i].position, siblings[j].position = j, i
+    db.session.flush()
+
+
+def enrol_org(course, org):
+    if db.session.scalar(select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.org_id == org.id)):
+        return
+    db.session.add(Enrolment(course_id=course.id, org_id=org.id))
+    db.session.flush()
+
+
+def enrol_user(course, user):
+    if db.session.scalar(select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id)):
+        return
+    db.session.add(Enrolment(course_id=course.id, user_id=user.id))
+    db.session.flush()
+
+
+def add_staff(course, user):
+    if user.role not in ("instructor", "admin"):
+        raise ServiceError(_("Chỉ giảng viên mới được phân công phụ trách khoá học."))
+    if db.session.get(CourseStaff, (course.id, user.id)) is None:
+        db.session.add(CourseStaff(course_id=course.id, user_id=user.id))
+        db.session.flush()

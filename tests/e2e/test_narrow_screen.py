@@ -1,0 +1,53 @@
+"""Usable at 360 px wide (a cheap Android phone): no sideways scrolling, and signing in works."""
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"viewport": {"width": 360, "height": 740}}
+SCROLL_WIDTH = "document.documentElement.scrollWidth"
+
+
+def test_trainee_signs_in_and_reads_home_at_360px(new_context, accounts):
+    account = accounts["trainee"]
+    page = new_context(**PHONE).new_page()
+    page.goto("/login")
+    assert page.evaluate(SCROLL_WIDTH) <= 360, f"/login scrolls sideways: {page.evaluate(SCROLL_WIDTH)} px"
+    for selector in ("input[name=email]", "input[name=password]", "main form button.primary"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360, f"{selector} is off screen: {box}"
+
+    page.locator("input[name=email]").fill(account["email"])
+    page.locator("input[name=password]").fill(account["password"])
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main form button.primary").click()
+    assert urlsplit(page.url).path == "/"
+    assert page.get_by_text("Thư viện xã Đồng Đăng", exact=False).first.is_visible()
+    width = page.evaluate(SCROLL_WIDTH)
+    assert width <= 360, f"the trainee home page scrolls sideways at 360 px: scrollWidth {width}"
+
+
+WIDE_USERS_TABLE = pytest.mark.xfail(
+    strict=True, raises=AssertionError,
+    reason="APP BUG: the five-column table in templates/admin/users.html (name, email, role, unit, "
+           "status) is about 460 px wide at 360 px; it needs a scrolling wrapper or a narrow-screen "
+           "layout in static/app.css")
+OTHER_PAGES = [
+    pytest.param("admin", "/", id="admin:/"),
+    pytest.param("instructor", "/", id="instructor:/"),
+    pytest.param("manager", "/", id="manager:/"),
+    pytest.param("trainee", "/account", id="trainee:/account"),
+    pytest.param("admin", "/account", id="admin:/account"),
+    pytest.param("admin", "/admin/users", id="admin:/admin/users", marks=WIDE_USERS_TABLE),
+    pytest.param("admin", "/admin/orgs/", id="admin:/admin/orgs/"),
+]
+
+
+@pytest.mark.parametrize("role,path", OTHER_PAGES)
+def test_page_has_no_sideways_scroll_at_360px(role, path, signed_in):
+    page = signed_in(role, **PHONE).new_page()
+    page.goto(path)
+    assert urlsplit(page.url).path == path
+    width = page.evaluate(SCROLL_WIDTH)
+    assert width <= 360, f"{path} ({role}) scrolls sideways at 360 px: scrollWidth {width}"
