@@ -422,3 +422,19 @@ def test_send_stored_is_a_nosniff_sandboxed_attachment_with_the_vietnamese_name(
 
     assert client.get("/_test/download/..%2F..%2Fapp.py").status_code == 404
     assert client.get("/_test/download/" + "0" * 32 + ".pdf").status_code == 404  # valid name, no file
+
+
+def test_send_stored_sets_its_own_headers_without_the_app_wide_ones(up_app):
+    """Outside a full request (no after_request hooks), the response still protects itself."""
+    stored = store_upload(fs(PDF, "Giáo trình.pdf"))
+    with up_app.test_request_context("/"):
+        resp = send_stored(stored.stored_name, stored.original_name, stored.mime)
+        resp.direct_passthrough = False
+        assert resp.get_data() == PDF
+        resp.close()
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert resp.headers["Content-Disposition"].startswith("attachment;")
+    assert "filename*=UTF-8''Gi%C3%A1o%20tr%C3%ACnh.pdf" in resp.headers["Content-Disposition"]
+    with up_app.test_request_context("/"), pytest.raises(NotFound):
+        send_stored("../../app.py", "app.py", "text/plain")

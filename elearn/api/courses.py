@@ -1,0 +1,72 @@
+"""Courses, modules and lessons for the offline client, with the same permission checks as pages."""
+from flask_login import current_user
+from flask_smorest import abort
+
+from ..courses import services
+from ..courses.models import Activity, Course
+from ..courses.permissions import can_edit_course, can_view_course
+from ..extensions import db
+from . import bp
+from .schemas import CourseDetailSchema, CourseSummarySchema, ErrorSchema, LessonSchema
+
+
+def _visible_course(course):
+    if course is None:
+        abort(404, message="Không tìm thấy khoá học.")
+    staff = services.is_staff(current_user, course)
+    if not can_view_course(current_user, course, enrolled=services.is_enrolled(current_user, course), is_staff=staff):
+        abort(404, message="Không tìm thấy khoá học.")
+    return can_edit_course(current_user, course, staff)
+
+
+@bp.route("/courses")
+@bp.response(200, CourseSummarySchema(many=True))
+@bp.alt_response(401, schema=ErrorSchema, description="Chưa đăng nhập")
+def list_courses():
+    """Các khoá học tôi được ghi danh, kèm % hoàn thành"""
+    courses, percent = services.my_courses(current_user)
+    return [{"slug": c.slug, "title": c.title, "summary": c.summary, "hours": c.hours, "percent": percent.get(c.id, 0)}
+            for c in courses]
+
+
+@bp.route("/courses/<slug>")
+@bp.response(200, CourseDetailSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="Không có hoặc không được xem")
+def get_course(slug):
+    """Một khoá học: các module (trạng thái mở/khoá) và hoạt động"""
+    course = db.session.scalar(db.select(Course).where(Course.slug == slug))
+    editor = _visible_course(course)
+    outline = services.load_outline(course, include_unpublished=editor)
+    states = services.module_states(current_user, course, outline)
+    percent = services.course_percentages(current_user, [course.id]).get(course.id, 0)
+    return {
+        "slug": course.slug, "title": course.title, "summary": course.summary, "hours": course.hours,
+        "percent": percent,
+        "modules": [{
+            "slug": st.module.slug, "title": st.module.title, "summary": st.module.summary, "state": st.state,
+            "locked_by": [m.slug for m in st.missing],
+            "activities": [{"id": a.id, "kind": a.kind, "slug": a.slug, "title": a.title,
+                            "complete": a.id in st.done_ids} for a in st.activities],
+        } for st in states],
+    }
+
+
+@bp.route("/lessons/<int:lesson_id>")
+@bp.response(200, LessonSchema)
+@bp.alt_response(403, schema=ErrorSchema, description="Module còn khoá")
+@bp.alt_response(404, schema=ErrorSchema, description="Không có hoặc không được xem")
+def get_lesson(lesson_id):
+    """Nội dung một bài học (HTML đã làm sạch)"""
+    act = db.session.get(Activity, lesson_id)
+    if act is None or act.kind != "lesson":
+        abort(404, message="Không tìm thấy bài học.")
+    course = db.session.get(Course, act.course_id)
+    editor = _visible_course(course)
+    outline = services.load_outline(course, include_unpublished=editor)
+    state = next((s for s in services.module_states(current_user, course, outline) if s.module.id == act.module_id), None)
+    if state is None or act not in state.activities:
+        abort(404, message="Không tìm thấy bài học.")
+    if state.state == "locked" and not editor:
+        abort(403, message="Module này chưa mở: hãy hoàn thành " + ", ".join(m.title for m in state.missing) + ".")
+    return {"id": act.id, "title": act.title, "course": course.slug, "module": state.module.slug,
+            "minutes": act.lesson.minutes, "body_html": act.lesson.body_html, "sources": act.lesson.sources}
