@@ -3,7 +3,7 @@ from flask import abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..core.uploads import path_for, send_stored
+from ..core.uploads import send_stored
 from ..extensions import db
 from . import bp, services
 from .models import Activity, MaterialFile, Module
@@ -89,4 +89,4 @@ def download(slug, file_id):
             abort(403)
         services.record_view(current_user, act)
         db.session.commit()
-    return send_stored(path_for(f.stored_name, "materials"), f.original_name, f.mime)
+    return send_stored(f.stored_name, f.original_name, f.mime, "materials")

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..orgs.models import OrgUnit
+from ..courses import services as course_services
 from . import bp, services
 
 
@@ -22,6 +23,8 @@ def index():
         return render_template("home/manager.html", **ctx)
     if user.role == "instructor":
         ctx["by_role"] = services.counts_by_role(None)
+        ctx["managed"] = course_services.staff_courses(user)
         return render_template("home/instructor.html", **ctx)
     ctx["colleagues"] = services.colleagues_count(user.org)
+    ctx["courses"], ctx["percent"] = course_services.my_courses(user)
     return render_template("home/trainee.html", **ctx)

@@ -416,9 +416,11 @@ def test_send_stored_is_a_nosniff_sandboxed_attachment_with_the_vietnamese_name(
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert resp.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert "no-cache" in resp.headers["Cache-Control"] or "max-age=0" in resp.headers["Cache-Control"]
+    resp.close()
 
     again = client.get(f"/_test/download/{stored.stored_name}", headers={"If-None-Match": resp.headers["ETag"]})
     assert again.status_code == 304  # conditional requests save bandwidth on 3G
+    again.close()
 
     assert client.get("/_test/download/..%2F..%2Fapp.py").status_code == 404
     assert client.get("/_test/download/" + "0" * 32 + ".pdf").status_code == 404  # valid name, no file

@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -115,83 +116,104 @@ class LiveServer:
         self.accounts = accounts  # role -> {"email", "password"}
         self.log_path = log_path
 
-    def log_tail(self, lines=40):
+
+class _BootFailed(Exception):
+    pass
+
+
+class _ServerBoot:
+    """Prepares the database and starts gunicorn in a background thread, so that Chromium can
+    start at the same time; ``result()`` waits for it."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.log_path = tmp / "server.log"
+        self.server = None
+        self.pg = None
+        self._result = None
+        self._error = None
+        self._thread = threading.Thread(target=self._run, name="e2e-server-boot", daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def _env(self):
+        env = os.environ.copy()
+        for name in ("ELEARN_REDIS_URL", "ELEARN_MAIL_SERVER", "FLASK_APP", "FLASK_DEBUG"):
+            env.pop(name, None)
+        env.update({
+            "ELEARN_INSTANCE_PATH": str(self.tmp / "instance"),
+            "ELEARN_SECRET_KEY": secrets.token_urlsafe(36),  # 48 characters
+            "ELEARN_ENV": "development",  # plain http on 127.0.0.1: no Secure cookies
+            "PYTHONUNBUFFERED": "1",
+        })
+        test_db = os.environ.get("ELEARN_TEST_DATABASE_URL")
+        if test_db:
+            # Not the unit tests' database: they empty every table after each test.
+            self.pg = _ThrowawayPostgres(test_db)
+            env["ELEARN_DATABASE_URL"] = self.pg.url
+        else:
+            env["ELEARN_DATABASE_URL"] = "sqlite:///" + str(self.tmp / "e2e.sqlite")
+        return env
+
+    def _flask(self, env, *args):
+        proc = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=180)
+        if proc.returncode != 0:
+            raise _BootFailed(f"`flask {' '.join(args)}` failed ({proc.returncode}):\n"
+                              f"{proc.stdout}\n{proc.stderr}")
+        return proc.stdout
+
+    def _run(self):
         try:
-            return "\n".join(Path(self.log_path).read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
+            env = self._env()
+            self._flask(env, "db", "upgrade")
+            out = self._flask(env, "demo", "load")
+            accounts = {}
+            for line in out.splitlines():
+                m = ACCOUNT_LINE.match(line)
+                if m:
+                    accounts[m.group(1)] = {"email": m.group(2), "password": m.group(3)}
+            if set(accounts) != set(ROLES):
+                raise _BootFailed(f"`flask demo load` did not print the 4 demo accounts:\n{out}")
+            port = _free_port()
+            url = f"http://127.0.0.1:{port}"
+            with open(self.log_path, "wb") as log:
+                self.server = subprocess.Popen(
+                    [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "60",
+                     "--graceful-timeout", "5", "app:app"],
+                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            self._wait_until_up(url)
+            self._result = LiveServer(url, accounts, self.log_path)
+        except BaseException as err:  # reported by result(), in the test that needs the server
+            self._error = err
 
+    def _wait_until_up(self, url, timeout=60.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(url + "/login", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.1)
+        log = self.log_path.read_text(errors="replace")[-4000:]
+        raise _BootFailed(f"the e2e server at {url} did not answer (exit code {self.server.poll()}):\n{log}")
 
-def _flask(env, *args):
-    proc = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    if proc.returncode != 0:
-        pytest.fail(f"`flask {' '.join(args)}` failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}",
-                    pytrace=False)
-    return proc.stdout
+    def result(self) -> LiveServer:
+        self._thread.join()
+        if self._error is not None:
+            if isinstance(self._error, _BootFailed):
+                pytest.fail(str(self._error), pytrace=False)
+            raise self._error
+        return self._result
 
-
-def _wait_until_up(url, proc, log_path, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(url + "/login", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
-        time.sleep(0.1)
-    log = Path(log_path).read_text(errors="replace")[-4000:]
-    pytest.fail(f"the e2e server at {url} did not answer (exit code {proc.poll()}):\n{log}", pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    tmp = tmp_path_factory.mktemp("e2e")
-    env = os.environ.copy()
-    for name in ("ELEARN_REDIS_URL", "ELEARN_MAIL_SERVER", "FLASK_APP", "FLASK_DEBUG"):
-        env.pop(name, None)
-    env.update({
-        "ELEARN_INSTANCE_PATH": str(tmp / "instance"),
-        "ELEARN_SECRET_KEY": secrets.token_urlsafe(36),  # 48 characters
-        "ELEARN_ENV": "development",  # plain http on 127.0.0.1: no Secure cookies
-        "PYTHONUNBUFFERED": "1",
-    })
-    pg = None
-    test_db = os.environ.get("ELEARN_TEST_DATABASE_URL")
-    if test_db:
-        pg = _ThrowawayPostgres(test_db)
-        env["ELEARN_DATABASE_URL"] = pg.url
-    else:
-        env["ELEARN_DATABASE_URL"] = "sqlite:///" + str(tmp / "e2e.sqlite")
-
-    server = None
-    log_path = tmp / "server.log"
-    try:
-        _flask(env, "db", "upgrade")
-        out = _flask(env, "demo", "load")
-        accounts = {}
-        for line in out.splitlines():
-            m = ACCOUNT_LINE.match(line)
-            if m:
-                accounts[m.group(1)] = {"email": m.group(2), "password": m.group(3)}
-        assert set(accounts) == set(ROLES), f"`flask demo load` did not print the 4 demo accounts:\n{out}"
-
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        with open(log_path, "wb") as log:
-            server = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "60",
-                 "--graceful-timeout", "5", "app:app"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        _wait_until_up(url, server, log_path)
-        yield LiveServer(url, accounts, log_path)
-    finally:
+    def stop(self):
+        self._thread.join(timeout=200)
+        server = self.server
         if server is not None and server.poll() is None:
             server.terminate()
             try:
@@ -199,17 +221,31 @@ def live_server(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-        if pg is not None:
-            pg.drop()
+        if self.pg is not None:
+            self.pg.drop()
+
+
+@pytest.fixture(scope="session")
+def _server_boot(tmp_path_factory):
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    boot = _ServerBoot(tmp_path_factory.mktemp("e2e"))
+    boot.start()
+    yield boot
+    boot.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(_server_boot):
+    """The app under gunicorn: ``.url`` and ``.accounts`` (role -> email, password)."""
+    return _server_boot.result()
 
 
 # --- the browser ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def browser():
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
+def browser(_server_boot):  # the server boots in the background while Chromium starts
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -304,3 +340,26 @@ def signed_in(new_context, session_states):
         return new_context(storage_state=session_states.get(role), **options)
 
     return factory
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser, live_server, session_states):
+    """``shared_page(role_or_None, **context_options)``: one page per role and options, shared by
+    the tests of one module (cheaper than a context per test, for pages that are only looked at).
+    ``None`` is an anonymous visitor."""
+    cache = {}
+
+    def get(role, **options):
+        key = (role, repr(sorted(options.items())))
+        if key not in cache:
+            opts = {"base_url": live_server.url, "locale": "vi-VN", **options}
+            if role is not None:
+                opts["storage_state"] = session_states.get(role)
+            ctx = browser.new_context(**opts)
+            ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+            cache[key] = ctx.new_page()
+        return cache[key]
+
+    yield get
+    for page in cache.values():
+        page.context.close()

@@ -53,29 +53,28 @@ def check(page, label):
     assert not blocking, f"axe-core {result['version']} on {label}:\n{describe(blocking)}"
 
 
-def test_axe_harness_reports_a_known_violation(new_context):
+def test_axe_harness_reports_a_known_violation(shared_page):
     """Guard against a silently broken harness: a page with known faults must be reported."""
-    page = new_context(bypass_csp=True).new_page()
+    page = shared_page(None, bypass_csp=True)
     page.set_content('<!doctype html><html lang="vi"><head><title>t</title></head><body><main>'
                      '<img src="x.png"><input type="text"></main></body></html>')
     found = {v["id"]: v["impact"] for v in run_axe(page)["violations"]}
     assert found.get("image-alt") == "critical" and "label" in found, found
 
 
-def test_login_page_has_no_serious_axe_findings(new_context):
-    page = new_context(bypass_csp=True).new_page()
+def test_login_page_has_no_serious_axe_findings(shared_page):
+    page = shared_page(None, bypass_csp=True)
     page.goto("/login")
     check(page, "/login (anonymous)")
 
 
-PAGES = [(role, "/") for role in ("admin", "instructor", "manager", "trainee")]
-PAGES += [(role, "/account") for role in ("admin", "instructor", "manager", "trainee")]
+PAGES = [(role, path) for role in ("admin", "instructor", "manager", "trainee") for path in ("/", "/account")]
 PAGES += [("admin", "/admin/users"), ("admin", "/admin/orgs/")]
 
 
 @pytest.mark.parametrize("role,path", PAGES, ids=[f"{r}:{p}" for r, p in PAGES])
-def test_signed_in_page_has_no_serious_axe_findings(role, path, signed_in):
-    page = signed_in(role, bypass_csp=True).new_page()
+def test_signed_in_page_has_no_serious_axe_findings(role, path, shared_page):
+    page = shared_page(role, bypass_csp=True)
     response = page.goto(path)
     assert response.ok and urlsplit(page.url).path == path, f"{path} as {role}: {response.status} {page.url}"
     check(page, f"{path} ({role})")

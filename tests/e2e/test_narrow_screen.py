@@ -45,8 +45,8 @@ OTHER_PAGES = [
 
 
 @pytest.mark.parametrize("role,path", OTHER_PAGES)
-def test_page_has_no_sideways_scroll_at_360px(role, path, signed_in):
-    page = signed_in(role, **PHONE).new_page()
+def test_page_has_no_sideways_scroll_at_360px(role, path, shared_page):
+    page = shared_page(role, **PHONE)
     page.goto(path)
     assert urlsplit(page.url).path == path
     width = page.evaluate(SCROLL_WIDTH)
