@@ -82,6 +82,28 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cur.close()
 
 
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    """SQLite: requests that write take the write lock at BEGIN (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes fails at once with "database is locked" when
+    another writer committed in between (busy_timeout does not help there); BEGIN IMMEDIATE waits
+    its turn instead. Everything else keeps pysqlite's own behaviour (BEGIN before the first write),
+    so reads never hold a snapshot or block a writer (WAL). A GET that writes calls
+    ``elearn.core.db.want_write()`` first.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    from .core.db import wants_immediate
+
+    dbapi = conn.connection.dbapi_connection
+    if wants_immediate():
+        dbapi.isolation_level = None  # pysqlite opens nothing itself; we do
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        dbapi.isolation_level = ""  # pysqlite's default: an implicit BEGIN before the first write
+
+
 def _select_locale():
     from .core.i18n import pick_locale
 
@@ -104,6 +126,7 @@ def _init_extensions(app):
 
 def _register_blueprints(app):
     from . import api
+    from .quizzes import models as _quiz_models  # noqa: F401  (until the quiz blueprint lands)
     from .auth import bp as auth_bp
     from .courses import bp as courses_bp
     from .home import bp as home_bp

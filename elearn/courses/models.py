@@ -172,6 +172,8 @@ class ActivityProgress(db.Model):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(String(12), default="started")  # started, complete
+    grade: Mapped[float | None]  # percent, by the activity's grading method (quizzes)
+    attempts: Mapped[int] = mapped_column(default=0)
     first_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]

@@ -3,6 +3,7 @@ from flask import abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..core.db import want_write
 from ..core.uploads import send_stored
 from ..extensions import db
 from . import bp, services
@@ -60,6 +61,7 @@ def activity(slug, module_slug, activity_slug):
     prev, nxt = services.neighbours(outline, act)
     files = []
     if act.kind == "lesson":
+        want_write()
         services.record_view(current_user, act)
         db.session.commit()
     elif act.kind == "material":
@@ -87,6 +89,7 @@ def download(slug, file_id):
         state = next(s for s in services.module_states(current_user, course, outline) if s.module.id == module.id)
         if state.state == "locked":
             abort(403)
+        want_write()
         services.record_view(current_user, act)
         db.session.commit()
     return send_stored(f.stored_name, f.original_name, f.mime, "materials")

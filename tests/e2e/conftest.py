@@ -5,14 +5,14 @@ SQLite file, or a throwaway PostgreSQL database next to ELEARN_TEST_DATABASE_URL
 tests empty every table of that one after each test), `flask db upgrade`, `flask demo load`
 (whose printed passwords are the demo accounts), then gunicorn with two workers.
 
-Chromium is Debian's /usr/bin/chromium, driven by Python Playwright; no browser is ever
-downloaded. Without it the whole e2e package is skipped. Without
+Chromium is Debian's /usr/bin/chromium (or ELEARN_E2E_CHROMIUM), driven by Python Playwright; no
+browser is ever downloaded (never run `playwright install`). Without it the whole e2e package is
+skipped. Without
 tests/e2e/node_modules/axe-core/axe.min.js (`make e2e-deps`) only the axe checks are skipped.
 """
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -107,6 +107,7 @@ class _ThrowawayPostgres:
             self._run(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(self.name)))
 
 
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 ACCOUNT_LINE = re.compile(r"^\s+(admin|instructor|manager|trainee)\s+(\S+@\S+)\s+(\S+)\s*$")
 
 
@@ -314,10 +315,19 @@ class SessionStates:
 
     def get(self, role):
         if role not in self._cache:
+            # The form post without rendering anything (signing in through the page itself is
+            # what test_roles, test_keyboard, test_no_js and test_narrow_screen exercise).
             ctx = self._browser.new_context(base_url=self._server.url, locale="vi-VN")
-            ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
             try:
-                _login(ctx.new_page(), self._server.accounts[role])
+                account = self._server.accounts[role]
+                form = ctx.request.get("/login")
+                token = CSRF_INPUT.search(form.text())
+                assert form.ok and token, f"no sign-in form at /login: {form.status}"
+                done = ctx.request.post("/login", form={
+                    "csrf_token": token.group(1), "email": account["email"],
+                    "password": account["password"], "next": ""})
+                assert done.ok and urlsplit(done.url).path == "/", (
+                    f"signing in as {account['email']} failed: {done.status} {done.url}")
                 self._cache[role] = ctx.storage_state()
             finally:
                 ctx.close()
