@@ -126,16 +126,17 @@ def _init_extensions(app):
 
 def _register_blueprints(app):
     from . import api
-    from .quizzes import models as _quiz_models  # noqa: F401  (until the quiz blueprint lands)
     from .auth import bp as auth_bp
     from .courses import bp as courses_bp
     from .home import bp as home_bp
     from .orgs import bp as orgs_bp
+    from .quizzes import bp as quizzes_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(quizzes_bp)
     api.init_app(app)
 
 
@@ -144,8 +145,9 @@ def _register_cli(app):
     from .courses.cli import courses_cli
     from .demo.cli import demo_cli
     from .orgs.cli import orgs_cli
+    from .quizzes.cli import questions_cli, quizzes_cli
 
-    for group in (orgs_cli, users_cli, tokens_cli, courses_cli, demo_cli):
+    for group in (orgs_cli, users_cli, tokens_cli, courses_cli, questions_cli, quizzes_cli, demo_cli):
         app.cli.add_command(group)
 
 

@@ -73,3 +73,53 @@ class LessonSchema(ma.Schema):
     minutes = ma.fields.Integer()
     body_html = ma.fields.String(metadata={"description": "HTML đã làm sạch"})
     sources = ma.fields.List(ma.fields.String())
+
+
+class AttemptQuestionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.Integer()
+    page = ma.fields.Integer()
+    qtype = ma.fields.String()
+    text_html = ma.fields.String()
+    mark = ma.fields.Float()
+    public = ma.fields.Dict(metadata={"description": "Lựa chọn hiển thị (không bao giờ có đáp án)"})
+    response = ma.fields.Raw(allow_none=True)
+
+
+class AttemptSchema(ma.Schema):
+    id = ma.fields.Integer()
+    quiz_id = ma.fields.Integer()
+    number = ma.fields.Integer()
+    state = ma.fields.String()
+    started_at = ma.fields.DateTime()
+    deadline_at = ma.fields.DateTime(allow_none=True)
+    seconds_left = ma.fields.Integer(allow_none=True)
+    questions = ma.fields.List(ma.fields.Nested(AttemptQuestionSchema))
+
+
+class AnswersSchema(ma.Schema):
+    answers = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True,
+                             metadata={"description": "{question_id: câu trả lời}"})
+
+
+class SavedSchema(ma.Schema):
+    saved = ma.fields.Integer()
+
+
+class ReviewSchema(ma.Schema):
+    id = ma.fields.Integer()
+    state = ma.fields.String()
+    allowed = ma.fields.List(ma.fields.String())
+    marks = ma.fields.Float(allow_none=True)
+    max_marks = ma.fields.Float(allow_none=True)
+    percent = ma.fields.Float(allow_none=True)
+    questions = ma.fields.List(ma.fields.Dict())
+
+
+class IdempotencyHeader(ma.Schema):
+    idempotency_key = ma.fields.String(data_key="Idempotency-Key", load_default=None,
+                                       validate=ma.validate.Length(min=8, max=80),
+                                       metadata={"description": "Gửi lại cùng khoá thì không làm lại lần hai"})
+
+    class Meta:
+        unknown = ma.EXCLUDE

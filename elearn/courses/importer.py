@@ -15,6 +15,7 @@ from ..core.markdown import problems as markdown_problems
 from ..core.markdown import reading_minutes, render
 from ..extensions import db
 from ..quizzes import gift
+from ..quizzes.models import Quiz
 from .models import Activity, Course, Lesson, Module
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -409,12 +410,28 @@ def _apply_activities(w, course, module, mspec):
             w.set(lesson, body_md=aspec.body_md, body_html=render(aspec.body_md), minutes=aspec.minutes,
                   sources=list(aspec.sources))
         else:
-            settings = {"questions_file": aspec.questions_file, "question_count": len(aspec.questions),
-                        "pass_mark": aspec.pass_mark, "attempts": aspec.attempts}
-            if activity.settings != settings:
-                activity.settings = settings
-                w.changes += 1
+            _apply_quiz(w, course, module, activity, aspec)
     present = {a.slug for a in mspec.activities}
     for slug, activity in existing.items():
         if slug not in present:
             w.set(activity, status="archived")
+
+
+def _apply_quiz(w, course, module, activity, aspec):
+    """The quiz's questions go into the course bank (matched by key), in file order as fixed slots."""
+    from ..quizzes import bank
+    from ..quizzes import services as quizzes
+
+    settings = {"questions_file": aspec.questions_file, "question_count": len(aspec.questions)}
+    if activity.settings != settings:
+        activity.settings = settings
+        w.changes += 1
+    quiz = db.session.get(Quiz, activity.id)
+    if quiz is None:
+        quiz = w.new(Quiz(activity_id=activity.id))
+        db.session.flush()
+    w.set(quiz, pass_mark=aspec.pass_mark, attempts_allowed=aspec.attempts)
+    stored = bank.store_questions(course, aspec.questions, f"{course.slug}/{module.slug}")
+    w.changes += stored.created + stored.updated
+    if quizzes.set_fixed_questions(quiz, stored.questions):
+        w.changes += 1

@@ -1,5 +1,5 @@
 """Trainee side: my courses, a course's modules (locked / available / done), activity pages."""
-from flask import abort, render_template
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -58,6 +58,8 @@ def activity(slug, module_slug, activity_slug):
     course, editor, outline, st, act = _activity_context(slug, module_slug, activity_slug)
     if st.state == "locked" and not editor:
         return render_template("courses/locked.html", course=course, st=st), 403
+    if act.kind == "quiz":
+        return redirect(url_for("quizzes.quiz", activity_id=act.id))
     prev, nxt = services.neighbours(outline, act)
     files = []
     if act.kind == "lesson":

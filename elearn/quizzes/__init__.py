@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
+
+from . import views, manage  # noqa: E402,F401

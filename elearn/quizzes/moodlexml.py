@@ -23,9 +23,10 @@ message) per bad question, parsing going on after it.
   importer stores it, for multichoice, truefalse, shortanswer and numerical.
 * Each question is checked with its type's ``validate`` (the same rules as for edited questions).
 
-Safety: input containing ``<!DOCTYPE`` or ``<!ENTITY`` is refused (no DTDs, so no entity
-expansion attacks). Line numbers are the line of each ``<question`` tag (a scan that skips comments
-and CDATA sections); a malformed file gives one error at the XML parser's line.
+Safety: input containing ``<!DOCTYPE`` or ``<!ENTITY`` (outside comments and CDATA sections) is
+refused: no DTDs, so no entity expansion ("billion laughs") and no external entities. Line
+numbers are the line of each ``<question`` tag (a scan that skips comments and CDATA sections);
+a malformed file gives one error at the XML parser's line.
 """
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ SUPPORTED = ("multichoice", "truefalse", "shortanswer", "numerical", "matching",
              "description")
 _MISSING_WORD_TYPES = ("multichoice", "truefalse", "shortanswer", "numerical")
 
-_FORBIDDEN_RE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FORBIDDEN_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!\s*(DOCTYPE|ENTITY)",
+                           re.DOTALL | re.IGNORECASE)
 _SCAN_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<question\b", re.DOTALL)
 _DECL_RE = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _CONTEXT_RE = re.compile(r"^\$[a-z0-9]*\$/?")
@@ -217,7 +219,8 @@ def parse(text: str | bytes) -> gift.GiftResult:
     # The declaration's encoding is meaningless once decoded; expat would trip on some.
     text = re.sub(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']", r"\1", text)
 
-    forbidden = _FORBIDDEN_RE.search(text)
+    # Inside comments and CDATA sections the words are only text (e.g. HTML shown in a question).
+    forbidden = next((m for m in _FORBIDDEN_RE.finditer(text) if m.group(1)), None)
     if forbidden:
         line = text.count("\n", 0, forbidden.start()) + 1
         result.errors.append(gift.GiftError(

@@ -186,7 +186,7 @@ def _check_answers(data, key: str, problems: list[str], minimum: int = 1) -> lis
     if not isinstance(items, list) or not all(isinstance(a, dict) for a in items):
         problems.append(_("dữ liệu câu hỏi không hợp lệ: thiếu danh sách đáp án"))
         return []
-    if len(items) < minimum:
+    if minimum and len(items) < minimum:
         problems.append(_("cần ít nhất %(n)d đáp án", n=minimum))
     ids = [a.get("id") for a in items]
     if not all(isinstance(i, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,20}", i) for i in ids):
@@ -456,13 +456,36 @@ class TrueFalseType(QuestionType):
 # --------------------------------------------------------------------------- short answer
 
 @lru_cache(maxsize=2048)
-def _pattern(answer: str, case_sensitive: bool) -> re.Pattern:
+def _pattern(answer: str, case_sensitive: bool) -> tuple[str, ...]:
+    """The literal pieces between the ``*`` wildcards of a normalized answer (``\\*`` is a star)."""
     answer = _norm(answer)
     if not case_sensitive:
         answer = answer.casefold()
-    parts = re.split(r"(\\\*|\*)", answer)
-    regex = "".join(".*" if p == "*" else re.escape("*") if p == "\\*" else re.escape(p) for p in parts)
-    return re.compile(regex, re.DOTALL)
+    pieces, current = [], []
+    for part in re.split(r"(\\\*|\*)", answer):
+        if part == "*":
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append("*" if part == "\\*" else part)
+    pieces.append("".join(current))
+    return tuple(pieces)
+
+
+def _glob(pieces: tuple[str, ...], s: str) -> bool:
+    """Whole-string wildcard match in linear time (no regex backtracking on long responses)."""
+    if len(pieces) == 1:
+        return s == pieces[0]
+    first, *middle, last = pieces
+    if len(first) + len(last) > len(s) or not s.startswith(first) or not s.endswith(last):
+        return False
+    pos, end = len(first), len(s) - len(last)
+    for piece in middle:  # leftmost match of each piece is always the best choice
+        found = s.find(piece, pos, end)
+        if found < 0:
+            return False
+        pos = found + len(piece)
+    return True
 
 
 def _best(answers: list[dict], matches) -> dict | None:
@@ -517,7 +540,7 @@ class ShortAnswerType(QuestionType):
             return None
         cs = bool(data.get("case_sensitive"))
         given = _norm(response) if cs else _norm(response).casefold()
-        return _best(data["answers"], lambda a: _pattern(a["text"], cs).fullmatch(given) is not None)
+        return _best(data["answers"], lambda a: _glob(_pattern(a["text"], cs), given))
 
     def grade(self, data, response):
         best = self._match(data, response)
@@ -671,8 +694,9 @@ class MatchingType(QuestionType):
         problems = super().validate(data)
         if problems:
             return problems
-        pairs = _check_answers(data, "pairs", problems, minimum=2)
+        pairs = _check_answers(data, "pairs", problems, minimum=0)
         if not pairs:
+            problems.append(_("câu hỏi ghép đôi cần ít nhất 2 cặp"))
             return problems
         if any(not isinstance(p.get("stem", ""), str) for p in pairs):
             problems.append(_("dữ liệu câu hỏi không hợp lệ"))

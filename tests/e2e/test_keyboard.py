@@ -42,10 +42,6 @@ def assert_first_tab_is_skip_link(page):
     assert box and box["x"] >= 0, f"the focused skip link should be on screen: {box}"
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="APP BUG: templates/auth/login.html gives the email field autofocus=true, so focus starts "
-           "in the form and the first Tab goes to the password field, past the skip link and header")
 def test_first_tab_on_login_focuses_skip_link(new_context):
     page = new_context().new_page()
     page.goto("/login")

@@ -331,6 +331,22 @@ def test_shortanswer_wildcard():
     assert t.feedback(d, "Dewey") == []
 
 
+@pytest.mark.parametrize("pattern, response, ok", [
+    ("*", "bất kỳ", True), ("a*", "a", True), ("*a", "ba", True), ("a*b", "ab", True),
+    ("a*b", "a-b", True), ("a*b", "a-b-c", False), ("*b*c*", "abxc", True), ("*b*c*", "acb", False),
+    ("ab*ba", "aba", False), ("a**b", "ab", True), ("*x*y*", "yx", False),
+])
+def test_shortanswer_wildcard_cases(pattern, response, ok):
+    t, d = data_of("Câu?{=%s}" % pattern)
+    assert t.grade(d, response) == (1.0 if ok else 0.0)
+
+
+def test_shortanswer_wildcards_stay_fast_on_long_responses():
+    t, d = data_of("Câu?{=*a*a*a*a*a*a*a*b}")
+    assert t.grade(d, "a" * 10000) == 0.0  # a backtracking regex would not finish
+    assert t.grade(d, "a" * 10000 + "b") == 1.0
+
+
 def test_shortanswer_literal_star_and_regex_characters():
     t, d = data_of(r"Ký hiệu?{=a\\*b =%50%(c.d)}")
     assert d["answers"][0]["text"] == "a\\*b"

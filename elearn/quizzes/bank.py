@@ -1,0 +1,102 @@
+"""The question bank: categories and questions per course, filled from GIFT or Moodle XML."""
+import html
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..core.markdown import render as render_markdown
+from ..core.sanitize import clean_html
+from ..extensions import db
+from . import gift, moodlexml, types
+from .models import Question, QuestionCategory
+
+
+def text_to_html(text: str, fmt: str) -> str:
+    """Question text → safe HTML, by its GIFT/Moodle format."""
+    if fmt == "html":
+        return clean_html(text)
+    if fmt == "markdown":
+        return render_markdown(text)
+    paragraphs = [p for p in (text or "").split("\n\n")]
+    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs if p.strip())
+
+
+def parse_file(content: bytes | str) -> gift.GiftResult:
+    """GIFT or Moodle XML, decided by content (an XML declaration or a <quiz> root)."""
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return gift.GiftResult(questions=[], errors=[gift.GiftError(1, _("Tệp phải dùng mã UTF-8."))])
+    head = content.lstrip()[:200].lower()
+    if head.startswith("<?xml") or head.startswith("<quiz"):
+        return moodlexml.parse(content)
+    return gift.parse(content)
+
+
+def ensure_category(course, path: str) -> QuestionCategory:
+    """The category at ``path`` ("a/b/c") in ``course``, creating it and its parents."""
+    parts = [p.strip() for p in path.split("/") if p.strip()] or ["mac-dinh"]
+    parent = None
+    for i in range(len(parts)):
+        sub = "/".join(parts[: i + 1])
+        cat = db.session.scalar(select(QuestionCategory).where(QuestionCategory.course_id == course.id,
+                                                               QuestionCategory.path == sub))
+        if cat is None:
+            cat = QuestionCategory(course_id=course.id, parent_id=parent.id if parent else None,
+                                   name=parts[i], path=sub)
+            db.session.add(cat)
+            db.session.flush()
+        parent = cat
+    return parent
+
+
+@dataclass
+class BankImport:
+    questions: list = field(default_factory=list)  # Question rows, in file order
+    created: int = 0
+    updated: int = 0
+    by_type: dict = field(default_factory=dict)
+    categories: list = field(default_factory=list)
+
+
+def store_questions(course, parsed: list, default_category: str) -> BankImport:
+    """Upsert parsed gift.Questions into ``course``'s bank, matched by their stable key."""
+    result = BankImport()
+    for q in parsed:
+        path = "/".join(q.category) if q.category else default_category
+        if q.category is None:
+            q = gift.Question(**{**q.__dict__, "category": path.split("/")})
+        category = ensure_category(course, path)
+        qtype, text, fmt, data, general_feedback = types.from_gift(q)
+        key = q.key()
+        row = db.session.scalar(select(Question).where(Question.course_id == course.id, Question.key == key))
+        values = dict(category_id=category.id, title=q.title, qtype=qtype, text=text, text_format=fmt,
+                      text_html=text_to_html(text, fmt), data=data, general_feedback=general_feedback,
+                      status="active")
+        if row is None:
+            row = Question(course_id=course.id, key=key, **values)
+            db.session.add(row)
+            result.created += 1
+        else:
+            changed = False
+            for k, v in values.items():
+                if getattr(row, k) != v:
+                    setattr(row, k, v)
+                    changed = True
+            result.updated += int(changed)
+        result.questions.append(row)
+        result.by_type[qtype] = result.by_type.get(qtype, 0) + 1
+        if category.path not in result.categories:
+            result.categories.append(category.path)
+    db.session.flush()
+    return result
+
+
+def export_course(course) -> str:
+    rows = db.session.scalars(select(Question).where(Question.course_id == course.id, Question.status == "active")
+                              .order_by(Question.category_id, Question.id)).all()
+    out = [types.to_gift(q.qtype, q.text, q.text_format, q.data, q.general_feedback, title=q.title,
+                         category=q.category.path.split("/")) for q in rows]
+    return gift.export(out)

@@ -1,0 +1,38 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateTimeLocalField, DecimalField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import NumberRange, Optional
+
+
+class QuizSettingsForm(FlaskForm):
+    pass_mark = DecimalField(_l("Điểm đạt (%)"), places=0, validators=[NumberRange(0, 100, _l("Từ 0 đến 100."))])
+    attempts_allowed = IntegerField(_l("Số lượt làm (0 = không giới hạn)"), validators=[NumberRange(0, 50, _l("Từ 0 đến 50."))])
+    grading_method = SelectField(_l("Cách tính điểm"), choices=[
+        ("highest", _l("Lượt cao nhất")), ("average", _l("Trung bình các lượt")),
+        ("first", _l("Lượt đầu tiên")), ("last", _l("Lượt cuối cùng"))])
+    time_limit_minutes = IntegerField(_l("Thời gian làm bài (phút, 0 = không giới hạn)"),
+                                      validators=[NumberRange(0, 600, _l("Từ 0 đến 600 phút."))])
+    overdue = SelectField(_l("Khi hết giờ"), choices=[
+        ("autosubmit", _l("Tự động nộp bài")), ("graceperiod", _l("Cho thêm thời gian để nộp (không sửa câu trả lời)")),
+        ("autoabandon", _l("Không tính lượt làm nếu chưa nộp"))])
+    grace_minutes = IntegerField(_l("Thời gian gia hạn (phút)"), validators=[NumberRange(0, 120, _l("Từ 0 đến 120 phút."))])
+    open_at = DateTimeLocalField(_l("Mở lúc (giờ Việt Nam)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    close_at = DateTimeLocalField(_l("Đóng lúc (giờ Việt Nam)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    per_page = IntegerField(_l("Số câu mỗi trang"), validators=[NumberRange(1, 20, _l("Từ 1 đến 20."))])
+    shuffle_questions = BooleanField(_l("Xáo thứ tự câu hỏi"))
+    shuffle_answers = BooleanField(_l("Xáo thứ tự đáp án"))
+
+
+class QuestionUploadForm(FlaskForm):
+    file = FileField(_l("Tệp câu hỏi (GIFT hoặc Moodle XML)"))
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField()
+    skip_bad = BooleanField(_l("Bỏ qua các câu lỗi và nhập các câu còn lại"))
+
+
+class GradeForm(FlaskForm):
+    mark = DecimalField(_l("Điểm"), places=2, validators=[NumberRange(0, 1000)])
+    comment = TextAreaField(_l("Nhận xét"))

@@ -1,0 +1,398 @@
+"""Quiz attempts: start, save, submit, grade, overdue handling, review rules, progress.
+
+Integrity rules, on SQLite and PostgreSQL alike:
+- (quiz, user, attempt number) is unique; two simultaneous starts give one attempt;
+- a submit claims the attempt with ``UPDATE … WHERE state = 'inprogress'``: only one request
+  grades it, the others get 409;
+- the server clock decides deadlines; nothing about correctness leaves the server unless the
+  quiz's review options allow it at that moment.
+"""
+import random
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..core.errors import Conflict, ServiceError
+from ..core.timeutil import utcnow
+from ..courses.models import Activity, ActivityProgress
+from ..extensions import db
+from . import types
+from .models import AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt, QuizSlot
+
+IMMEDIATELY = timedelta(minutes=2)
+
+
+class AttemptClosed(Conflict):
+    code = "attempt_closed"
+
+
+# --- quiz setup ------------------------------------------------------------------------------------
+
+def get_quiz(activity: Activity) -> Quiz:
+    quiz = db.session.get(Quiz, activity.id)
+    if quiz is None:
+        quiz = Quiz(activity_id=activity.id)
+        db.session.add(quiz)
+        db.session.flush()
+    return quiz
+
+
+def set_fixed_questions(quiz: Quiz, questions: list[Question]) -> bool:
+    """Make the quiz's slots exactly ``questions`` in order; False when they already were."""
+    current = [(s.question_id, s.category_id) for s in quiz.slots]
+    wanted = [(q.id, None) for q in questions]
+    if current == wanted:
+        return False
+    quiz.slots = [QuizSlot(position=i, question_id=q.id, mark=q.default_mark) for i, q in enumerate(questions)]
+    db.session.flush()
+    return True
+
+
+def add_random_slot(quiz: Quiz, category: QuestionCategory, count: int = 1, mark: float = 1.0):
+    start = len(quiz.slots)
+    for i in range(count):
+        quiz.slots.append(QuizSlot(position=start + i, category_id=category.id, mark=mark))
+    db.session.flush()
+
+
+# --- opening rules -------------------------------------------------------------------------------
+
+def attempts_of(user, quiz):
+    return db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id,
+                                                        QuizAttempt.user_id == user.id)
+                              .order_by(QuizAttempt.number)).all()
+
+
+def why_closed(user, quiz, now=None) -> str | None:
+    """None when ``user`` may start a new attempt now, else the reason in Vietnamese."""
+    now = now or utcnow()
+    if quiz.open_at and now < quiz.open_at:
+        return _("Bài kiểm tra chưa mở.")
+    if quiz.close_at and now >= quiz.close_at:
+        return _("Bài kiểm tra đã đóng.")
+    if not quiz.slots:
+        return _("Bài kiểm tra chưa có câu hỏi.")
+    used = db.session.scalar(select(func.count(QuizAttempt.id)).where(
+        QuizAttempt.quiz_id == quiz.activity_id, QuizAttempt.user_id == user.id))
+    if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        return _("Bạn đã dùng hết %(n)d lượt làm bài.", n=quiz.attempts_allowed)
+    return None
+
+
+def _in_progress(user, quiz):
+    return db.session.scalar(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id,
+                                                       QuizAttempt.user_id == user.id,
+                                                       QuizAttempt.state == "inprogress"))
+
+
+def _build_layout(quiz: Quiz, rng: random.Random):
+    chosen, marks = [], {}
+    fixed_ids = {s.question_id for s in quiz.slots if s.question_id}
+    for slot in quiz.slots:
+        if slot.question_id:
+            chosen.append(slot.question_id)
+            marks[slot.question_id] = slot.mark
+            continue
+        cat = db.session.get(QuestionCategory, slot.category_id)
+        pool = db.session.scalars(
+            select(Question.id).join(QuestionCategory, Question.category_id == QuestionCategory.id)
+            .where(Question.course_id == cat.course_id, Question.status == "active",
+                   Question.qtype != "description",
+                   (QuestionCategory.path == cat.path) | QuestionCategory.path.startswith(cat.path + "/"))
+            .order_by(Question.id)).all()
+        pool = [q for q in pool if q not in fixed_ids and q not in marks]
+        if not pool:
+            raise ServiceError(_("Ngân hàng câu hỏi không đủ câu để rút ngẫu nhiên."))
+        qid = rng.choice(pool)
+        chosen.append(qid)
+        marks[qid] = slot.mark
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(chosen)))}
+    per_page = max(1, quiz.per_page or 1)
+    pages = [chosen[i:i + per_page] for i in range(0, len(chosen), per_page)]
+    qlayout = {str(qid): {"mark": marks[qid],
+                          "layout": types.get_type(questions[qid].qtype).layout(questions[qid].data, rng,
+                                                                                quiz.shuffle_answers)}
+               for qid in chosen}
+    return {"pages": pages, "q": qlayout}, sum(marks[q] for q in chosen if questions[q].qtype != "description")
+
+
+def start_attempt(user, quiz: Quiz, now=None) -> QuizAttempt:
+    """Continue the attempt in progress, or start the next one. Safe against double submits."""
+    now = now or utcnow()
+    current = _in_progress(user, quiz)
+    if current is not None:
+        return process_overdue(current, quiz, now)
+    reason = why_closed(user, quiz, now)
+    if reason:
+        raise ServiceError(reason, status=409, code="quiz_closed")
+    number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(
+        QuizAttempt.quiz_id == quiz.activity_id, QuizAttempt.user_id == user.id)) or 0) + 1
+    layout, max_marks = _build_layout(quiz, random.Random())
+    deadline = None
+    if quiz.time_limit:
+        deadline = now + timedelta(seconds=quiz.time_limit)
+    if quiz.close_at:
+        deadline = min(deadline, quiz.close_at) if deadline else quiz.close_at
+    attempt = QuizAttempt(quiz_id=quiz.activity_id, user_id=user.id, number=number, started_at=now,
+                          deadline_at=deadline, layout=layout, max_marks=max_marks)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # A simultaneous start got there first: that attempt is ours.
+        existing = _in_progress(user, quiz)
+        if existing is None:
+            raise Conflict(_("Lượt làm bài vừa được tạo ở một cửa sổ khác. Hãy tải lại trang."))
+        return existing
+    _touch_progress(user, quiz, now)
+    return attempt
+
+
+# --- saving and submitting -------------------------------------------------------------------------
+
+def attempt_questions(attempt: QuizAttempt):
+    ids = [int(q) for q in attempt.layout["q"]]
+    return {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+
+
+def saved_answers(attempt: QuizAttempt):
+    return {a.question_id: a for a in db.session.scalars(
+        select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
+
+
+def grace_end(attempt, quiz):
+    if attempt.deadline_at is None:
+        return None
+    grace = quiz.grace_seconds if quiz.overdue == "graceperiod" else 0
+    return attempt.deadline_at + timedelta(seconds=grace)
+
+
+def process_overdue(attempt: QuizAttempt, quiz: Quiz, now=None) -> QuizAttempt:
+    """Apply the quiz's overdue rule to an attempt in progress whose time is up."""
+    now = now or utcnow()
+    if attempt.state != "inprogress" or attempt.deadline_at is None or now <= attempt.deadline_at:
+        return attempt
+    if quiz.overdue == "autosubmit":
+        _finish(attempt, quiz, attempt.deadline_at)
+    elif quiz.overdue == "graceperiod":
+        if now > grace_end(attempt, quiz):
+            _abandon(attempt, quiz, now)
+    else:
+        _abandon(attempt, quiz, now)
+    return attempt
+
+
+def save_responses(attempt: QuizAttempt, quiz: Quiz, responses: dict, now=None) -> int:
+    """Store ``{question_id: response}`` (already cleaned). Refused once time is up."""
+    now = now or utcnow()
+    process_overdue(attempt, quiz, now)
+    if attempt.state != "inprogress":
+        raise AttemptClosed(_("Lượt làm bài đã kết thúc; câu trả lời không được lưu."))
+    if attempt.deadline_at is not None and now > attempt.deadline_at:
+        raise AttemptClosed(_("Đã hết giờ làm bài; câu trả lời mới không được lưu. Bạn chỉ có thể nộp bài."))
+    allowed = {int(q) for q in attempt.layout["q"]}
+    existing = saved_answers(attempt)
+    count = 0
+    for qid, response in responses.items():
+        if qid not in allowed:
+            raise ServiceError(_("Câu hỏi không thuộc lượt làm bài này."), status=422)
+        row = existing.get(qid)
+        if row is None:
+            db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=qid, response=response, saved_at=now))
+        elif row.response != response:
+            row.response, row.saved_at = response, now
+        count += 1
+    db.session.flush()
+    return count
+
+
+def submit(attempt: QuizAttempt, quiz: Quiz, now=None) -> QuizAttempt:
+    """Finish and grade. Only one request can do it: the others get 409."""
+    now = now or utcnow()
+    if attempt.state == "inprogress" and attempt.deadline_at and now > attempt.deadline_at:
+        process_overdue(attempt, quiz, now)
+        if attempt.state == "inprogress" and quiz.overdue == "graceperiod":
+            _finish(attempt, quiz, now)  # within the grace period: submit what was saved
+        if attempt.state == "abandoned":
+            raise AttemptClosed(_("Đã quá hạn nộp bài; lượt làm bài không được tính."))
+        return attempt
+    if attempt.state != "inprogress":
+        raise AttemptClosed(_("Lượt làm bài này đã được nộp."))
+    _finish(attempt, quiz, now)
+    return attempt
+
+
+def _claim(attempt, new_state, now) -> bool:
+    claimed = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == "inprogress")
+        .values(state=new_state, finished_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attempt)
+    return claimed == 1
+
+
+def _finish(attempt, quiz, when):
+    if not _claim(attempt, "finished", when):
+        raise AttemptClosed(_("Lượt làm bài này đã được nộp."))
+    grade_attempt(attempt)
+    update_progress(attempt.user_id, quiz)
+
+
+def _abandon(attempt, quiz, now):
+    if _claim(attempt, "abandoned", now):
+        update_progress(attempt.user_id, quiz)
+
+
+def grade_attempt(attempt: QuizAttempt) -> None:
+    questions = attempt_questions(attempt)
+    answers = saved_answers(attempt)
+    total, pending = 0.0, False
+    for key, info in attempt.layout["q"].items():
+        qid = int(key)
+        q = questions.get(qid)
+        if q is None:
+            continue
+        qt = types.get_type(q.qtype)
+        if not qt.gradable:
+            continue
+        row = answers.get(qid)
+        if row is None:
+            row = AttemptAnswer(attempt_id=attempt.id, question_id=qid, response=None, saved_at=attempt.finished_at)
+            db.session.add(row)
+        if qt.manual:
+            if row.fraction is None:
+                pending = True if row.response not in (None, "") else pending
+                if row.response in (None, ""):
+                    row.fraction, row.mark = 0.0, 0.0
+            total += row.mark or 0.0
+            continue
+        fraction = qt.grade(q.data, row.response)
+        row.fraction = fraction
+        row.mark = round(fraction * info["mark"], 5)
+        total += row.mark
+    attempt.marks = round(total, 5)
+    attempt.needs_grading = pending
+    attempt.percent = None if pending else (round(100 * total / attempt.max_marks, 2) if attempt.max_marks else 0.0)
+    db.session.flush()
+
+
+def grade_manually(answer: AttemptAnswer, fraction: float, comment: str, grader) -> QuizAttempt:
+    if not 0 <= fraction <= 1:
+        raise ServiceError(_("Điểm phải từ 0 đến điểm tối đa của câu."), field="mark")
+    attempt = db.session.get(QuizAttempt, answer.attempt_id)
+    if attempt.state != "finished":
+        raise Conflict(_("Chỉ chấm được bài đã nộp."))
+    info = attempt.layout["q"][str(answer.question_id)]
+    answer.fraction = fraction
+    answer.mark = round(fraction * info["mark"], 5)
+    answer.comment = comment or ""
+    answer.graded_by_id = grader.id
+    answer.graded_at = utcnow()
+    db.session.flush()
+    grade_attempt(attempt)
+    update_progress(attempt.user_id, db.session.get(Quiz, attempt.quiz_id))
+    return attempt
+
+
+# --- progress ----------------------------------------------------------------------------------------
+
+def quiz_grade(quiz: Quiz, attempts) -> float | None:
+    graded = [a for a in attempts if a.state == "finished" and a.percent is not None]
+    if not graded:
+        return None
+    if quiz.grading_method == "highest":
+        return max(a.percent for a in graded)
+    if quiz.grading_method == "average":
+        return round(sum(a.percent for a in graded) / len(graded), 2)
+    if quiz.grading_method == "first":
+        return min(graded, key=lambda a: a.number).percent
+    return max(graded, key=lambda a: a.number).percent
+
+
+def _progress_row(user_id, activity):
+    row = db.session.scalar(select(ActivityProgress).where(ActivityProgress.user_id == user_id,
+                                                           ActivityProgress.activity_id == activity.id))
+    if row is None:
+        row = ActivityProgress(user_id=user_id, activity_id=activity.id, course_id=activity.course_id,
+                               state="started", attempts=0)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def _touch_progress(user, quiz, now):
+    activity = db.session.get(Activity, quiz.activity_id)
+    row = _progress_row(user.id, activity)
+    row.last_at = now
+    db.session.flush()
+
+
+def update_progress(user_id: int, quiz: Quiz) -> ActivityProgress:
+    """The user's quiz grade (by the grading method) and completion (passed), in this transaction."""
+    activity = db.session.get(Activity, quiz.activity_id)
+    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id,
+                                                            QuizAttempt.user_id == user_id)).all()
+    row = _progress_row(user_id, activity)
+    row.grade = quiz_grade(quiz, attempts)
+    row.attempts = sum(1 for a in attempts if a.state == "finished")
+    now = utcnow()
+    row.last_at = now
+    passed = row.grade is not None and row.grade >= quiz.pass_mark
+    if passed and row.state != "complete":
+        row.state, row.completed_at = "complete", now
+    elif not passed and row.state == "complete" and row.grade is not None:
+        row.state, row.completed_at = "started", None  # a regrade can take a pass away
+    db.session.flush()
+    return row
+
+
+# --- review ------------------------------------------------------------------------------------------
+
+def review_allows(quiz: Quiz, attempt: QuizAttempt, now=None) -> set:
+    """What the trainee may see of ``attempt`` now, from the quiz's review matrix."""
+    now = now or utcnow()
+    review = quiz.review or {}
+    if attempt.state == "inprogress":
+        when = "during"
+    elif attempt.state == "abandoned":
+        return set(review.get("closed", [])) & {"responses"} if quiz.close_at and now >= quiz.close_at else set()
+    elif quiz.close_at and now >= quiz.close_at:
+        when = "closed"
+    elif attempt.finished_at and now - attempt.finished_at <= IMMEDIATELY:
+        when = "immediately"
+    else:
+        when = "open"
+    return set(review.get(when, []))
+
+
+def review_items(attempt: QuizAttempt, allowed: set):
+    """Per question: only what ``allowed`` lets out (responses, correctness, marks, feedback, right answer)."""
+    questions = attempt_questions(attempt)
+    answers = saved_answers(attempt)
+    items = []
+    for n, key in enumerate(q for page in attempt.layout["pages"] for q in page):
+        q = questions[int(key)]
+        qt = types.get_type(q.qtype)
+        info = attempt.layout["q"][str(key)]
+        row = answers.get(q.id)
+        response = row.response if row else None
+        item = {"number": n + 1, "question": q, "public": qt.public(q.text, q.data, info["layout"]),
+                "max_mark": info["mark"], "gradable": qt.gradable}
+        if "responses" in allowed:
+            item["response"] = response
+            item["response_text"] = qt.response_summary(q.data, response) if qt.gradable else ""
+        if "correctness" in allowed and qt.gradable and row and row.fraction is not None:
+            item["state"] = "right" if row.fraction >= 0.999 else ("partial" if row.fraction > 0 else "wrong")
+        if "marks" in allowed and qt.gradable:
+            item["mark"] = row.mark if row else None
+        if "feedback" in allowed:
+            item["feedback"] = (qt.feedback(q.data, response) if qt.gradable else []) + \
+                ([q.general_feedback] if q.general_feedback else []) + ([row.comment] if row and row.comment else [])
+        if "right_answer" in allowed and qt.gradable and not qt.manual:
+            item["right_answer"] = qt.right_answer(q.text, q.data)
+        items.append(item)
+    return items

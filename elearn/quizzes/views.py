@@ -1,0 +1,213 @@
+"""Trainee side of quizzes: the quiz page, the attempt (a few questions a page, works without
+JavaScript), the summary, submit and review."""
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.forms import ConfirmForm
+from ..core.errors import ServiceError
+from ..core.timeutil import utcnow
+from ..courses import services as courses
+from ..courses.models import Activity, Course, Module
+from ..courses.permissions import can_edit_course, can_view_course
+from ..extensions import db
+from . import bp, services, types
+from .models import Quiz, QuizAttempt
+
+
+def load_quiz(activity_id):
+    """The quiz activity, its course and module, after the same checks as a course page."""
+    activity = db.get_or_404(Activity, activity_id)
+    if activity.kind != "quiz":
+        abort(404)
+    course = db.session.get(Course, activity.course_id)
+    staff = courses.is_staff(current_user, course)
+    editor = can_edit_course(current_user, course, staff)
+    if not can_view_course(current_user, course, enrolled=courses.is_enrolled(current_user, course), is_staff=staff):
+        abort(404)
+    module = db.session.get(Module, activity.module_id)
+    if not editor:
+        if activity.status != "published" or module.status != "published":
+            abort(404)
+        outline = courses.load_outline(course, include_unpublished=False)
+        state = next(s for s in courses.module_states(current_user, course, outline) if s.module.id == module.id)
+        if state.state == "locked":
+            abort(403)
+    return activity, course, module, services.get_quiz(activity), editor
+
+
+def load_attempt(attempt_id):
+    attempt = db.get_or_404(QuizAttempt, attempt_id)
+    if attempt.user_id != current_user.id:
+        abort(404)
+    activity, course, module, quiz, editor = load_quiz(attempt.quiz_id)
+    return attempt, activity, course, module, quiz
+
+
+@bp.route("/<int:activity_id>")
+@login_required
+def quiz(activity_id):
+    activity, course, module, quiz, editor = load_quiz(activity_id)
+    attempts = services.attempts_of(current_user, quiz)
+    now = utcnow()
+    for a in attempts:
+        services.process_overdue(a, quiz, now)
+    db.session.commit()
+    current = next((a for a in attempts if a.state == "inprogress"), None)
+    return render_template("quizzes/quiz.html", activity=activity, course=course, module=module, quiz=quiz,
+                           attempts=attempts, current=current, closed=services.why_closed(current_user, quiz, now),
+                           grade=services.quiz_grade(quiz, attempts), editor=editor, form=ConfirmForm(),
+                           question_count=len(quiz.slots))
+
+
+@bp.route("/<int:activity_id>/start", methods=["POST"])
+@login_required
+def start(activity_id):
+    activity, course, module, quiz, editor = load_quiz(activity_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = services.start_attempt(current_user, quiz)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("quizzes.quiz", activity_id=activity_id))
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+def _page_items(attempt, page):
+    questions = services.attempt_questions(attempt)
+    answers = services.saved_answers(attempt)
+    numbers = {int(q): n + 1 for n, q in enumerate(q for p in attempt.layout["pages"] for q in p)}
+    items = []
+    for qid in attempt.layout["pages"][page]:
+        q = questions[int(qid)]
+        qt = types.get_type(q.qtype)
+        layout = attempt.layout["q"][str(qid)]["layout"]
+        public = dict(qt.public(q.text, q.data, layout))
+        public["text_html"] = q.text_html
+        row = answers.get(q.id)
+        items.append({"number": numbers[q.id], "qt": qt, "q": public, "prefix": f"q{q.id}", "id": q.id,
+                      "response": row.response if row else None, "mark": attempt.layout["q"][str(qid)]["mark"]})
+    return items
+
+
+def _responses_from_form(attempt, page):
+    questions = services.attempt_questions(attempt)
+    out = {}
+    for qid in attempt.layout["pages"][page]:
+        q = questions[int(qid)]
+        qt = types.get_type(q.qtype)
+        if not qt.gradable:
+            continue
+        layout = attempt.layout["q"][str(qid)]["layout"]
+        out[q.id] = qt.response_from_form(request.form, f"q{q.id}", q.data, layout)
+    return out
+
+
+@bp.route("/attempt/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id):
+    attempt, activity, course, module, quiz = load_attempt(attempt_id)
+    pages = len(attempt.layout["pages"])
+    page = request.values.get("page", 0, type=int)
+    page = min(max(page, 0), pages - 1)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        action = request.form.get("action", "next")
+        try:
+            services.save_responses(attempt, quiz, _responses_from_form(attempt, page))
+        except ServiceError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+            attempt = db.session.get(QuizAttempt, attempt_id)
+            if attempt.state != "inprogress" or action == "finish":
+                return redirect(url_for("quizzes.summary", attempt_id=attempt_id))
+        else:
+            db.session.commit()
+        if action == "finish":
+            return redirect(url_for("quizzes.summary", attempt_id=attempt_id))
+        target = {"next": page + 1, "prev": page - 1}.get(action)
+        if target is None:
+            target = request.form.get("goto", page, type=int)
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=min(max(target, 0), pages - 1)))
+    services.process_overdue(attempt, quiz)
+    db.session.commit()
+    if attempt.state != "inprogress":
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id))
+    now = utcnow()
+    remaining = int((attempt.deadline_at - now).total_seconds()) if attempt.deadline_at else None
+    return render_template("quizzes/attempt.html", attempt=attempt, activity=activity, course=course, quiz=quiz,
+                           items=_page_items(attempt, page), page=page, pages=pages, remaining=remaining,
+                           form=ConfirmForm(), time_up=remaining is not None and remaining <= 0)
+
+
+@bp.route("/attempt/<int:attempt_id>/autosave", methods=["POST"])
+@login_required
+def autosave(attempt_id):
+    """The page's small script posts the form here as the trainee answers (one small request)."""
+    attempt, activity, course, module, quiz = load_attempt(attempt_id)
+    if not ConfirmForm().validate_on_submit():
+        return jsonify(error={"code": "csrf_failed", "message": _("Phiên làm việc đã hết hạn.")}), 400
+    page = min(max(request.form.get("page", 0, type=int), 0), len(attempt.layout["pages"]) - 1)
+    try:
+        n = services.save_responses(attempt, quiz, _responses_from_form(attempt, page))
+    except ServiceError as err:
+        db.session.rollback()
+        return jsonify(error={"code": err.code, "message": err.message}), err.status
+    db.session.commit()
+    return jsonify(saved=n)
+
+
+@bp.route("/attempt/<int:attempt_id>/summary")
+@login_required
+def summary(attempt_id):
+    attempt, activity, course, module, quiz = load_attempt(attempt_id)
+    services.process_overdue(attempt, quiz)
+    db.session.commit()
+    if attempt.state != "inprogress":
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id))
+    answers = services.saved_answers(attempt)
+    questions = services.attempt_questions(attempt)
+    rows = []
+    for p, page in enumerate(attempt.layout["pages"]):
+        for qid in page:
+            q = questions[int(qid)]
+            if not types.get_type(q.qtype).gradable:
+                continue
+            row = answers.get(int(qid))
+            rows.append((len(rows) + 1, p, row is not None and row.response not in (None, "", [], {})))
+    return render_template("quizzes/summary.html", attempt=attempt, activity=activity, course=course, quiz=quiz,
+                           rows=rows, form=ConfirmForm())
+
+
+@bp.route("/attempt/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id):
+    attempt, activity, course, module, quiz = load_attempt(attempt_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit(attempt, quiz)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("quizzes.quiz", activity_id=activity.id)), 303
+    db.session.commit()
+    flash(_("Đã nộp bài."), "success")
+    return redirect(url_for("quizzes.review", attempt_id=attempt_id))
+
+
+@bp.route("/attempt/<int:attempt_id>/review")
+@login_required
+def review(attempt_id):
+    attempt, activity, course, module, quiz = load_attempt(attempt_id)
+    services.process_overdue(attempt, quiz)
+    db.session.commit()
+    if attempt.state == "inprogress":
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    allowed = services.review_allows(quiz, attempt)
+    return render_template("quizzes/review.html", attempt=attempt, activity=activity, course=course, quiz=quiz,
+                           allowed=allowed, items=services.review_items(attempt, allowed), types=types)
