@@ -1,0 +1,113 @@
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from elearn.quizzes.models import Question
+
+GOOD = """$CATEGORY: thu-nghiem/luat/chuong-1
+
+::A:: Luật Thư viện số 46/2019/QH14 có bao nhiêu chương? {#6}
+
+::B:: Điều 30 khoản 1\\: ngày nào là Ngày Sách và Văn hóa đọc Việt Nam? {=21/4 ~23/4 ~1/6}
+
+::C:: Ghép trường MARC với nội dung. {
+=245 -> Nhan đề
+=100 -> Tác giả chính
+=650 -> Chủ đề
+}
+
+::D:: Thư viện công lập miễn phí đọc tại chỗ. {TRUE}
+"""
+BAD = GOOD + "\n::E:: Câu hỏng {=a ~b\n"
+
+
+@pytest.fixture
+def course(db, runner, tmp_path):
+    from elearn.courses import services
+    from elearn.orgs.services import create_unit
+
+    from elearn.auth.services import create_user
+
+    user = create_user("gv@example.vn", "Giảng Viên", "instructor", create_unit("LS", "Tỉnh", None), password="mat-khau-dai-1")
+    c = services.create_course(user, "Thử nghiệm", "", 1)
+    db.session.commit()
+    return c
+
+
+def test_import_json_reports_counts_types_and_categories(runner, course, tmp_path, db):
+    f = tmp_path / "q.gift"
+    f.write_text(GOOD, encoding="utf-8")
+    out = runner.invoke(args=["questions", "import", str(f), "--course", course.slug, "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["imported"] == 4
+    assert data["by_type"] == {"numerical": 1, "multichoice": 1, "matching": 1, "truefalse": 1}
+    assert data["categories"] == ["thu-nghiem/luat/chuong-1"]
+    assert data["errors"] == []
+
+
+def test_a_bad_question_blocks_the_file_unless_skip_bad(runner, course, tmp_path, db):
+    f = tmp_path / "q.gift"
+    f.write_text(BAD, encoding="utf-8")
+    out = runner.invoke(args=["questions", "import", str(f), "--course", course.slug, "--json"])
+    assert out.exit_code == 1
+    data = json.loads(out.output)
+    assert data["imported"] == 0 and data["errors"][0]["line"] == 15
+    assert db.session.scalar(select(func.count(Question.id))) == 0
+    out = runner.invoke(args=["questions", "import", str(f), "--course", course.slug, "--skip-bad"])
+    assert out.exit_code == 0
+    assert db.session.scalar(select(func.count(Question.id))) == 4
+
+
+def test_gift_import_export_import_gives_the_same_questions(runner, course, tmp_path, db):
+    from elearn.quizzes import gift
+
+    f = tmp_path / "q.gift"
+    f.write_text(GOOD, encoding="utf-8")
+    runner.invoke(args=["questions", "import", str(f), "--course", course.slug])
+    exported = runner.invoke(args=["questions", "export", "--course", course.slug, "--format", "gift"]).output
+    strip = lambda qs: [{**q.to_dict(), "line": 0} for q in qs]  # noqa: E731
+    assert strip(gift.parse(exported).questions) == strip(gift.parse(GOOD).questions)
+    f2 = tmp_path / "again.gift"
+    f2.write_text(exported, encoding="utf-8")
+    before = {q.key: (q.qtype, q.data) for q in db.session.scalars(select(Question))}
+    runner.invoke(args=["questions", "import", str(f2), "--course", course.slug])
+    db.session.expire_all()
+    after = {q.key: (q.qtype, q.data) for q in db.session.scalars(select(Question))}
+    assert after == before
+
+
+def test_moodle_xml_is_detected_by_content(runner, course, tmp_path, db):
+    xml = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="category"><category><text>$course$/top/thu-nghiem/xml</text></category></question>
+  <question type="truefalse">
+    <name><text>TF</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Luật có 52 điều.</p>]]></text></questiontext>
+    <answer fraction="100"><text>true</text></answer>
+    <answer fraction="0"><text>false</text></answer>
+  </question>
+</quiz>"""
+    f = tmp_path / "cau-hoi.txt"  # the name says nothing: the content decides
+    f.write_text(xml, encoding="utf-8")
+    out = runner.invoke(args=["questions", "import", str(f), "--course", course.slug, "--json"])
+    data = json.loads(out.output)
+    assert data["imported"] == 1 and data["by_type"] == {"truefalse": 1}
+    assert data["categories"] == ["thu-nghiem/xml"]
+
+
+def test_instructor_uploads_questions_with_a_preview_first(client, auth, course, db, make_user):
+    import io
+
+    from elearn.courses import services
+
+    auth.login("gv@example.vn", "mat-khau-dai-1")
+    resp = auth.post(f"/quizzes/bank/{course.slug}", data={"file": (io.BytesIO(GOOD.encode()), "q.gift")},
+                     content_type="multipart/form-data")
+    html = resp.get_data(as_text=True)
+    assert "Xem trước: 4 câu hỏi" in html
+    assert db.session.scalar(select(func.count(Question.id))) == 0  # nothing saved yet
+    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+    auth.post(f"/quizzes/bank/{course.slug}/import", page=f"/quizzes/bank/{course.slug}", data={"token": token})
+    assert db.session.scalar(select(func.count(Question.id))) == 4
