@@ -130,6 +130,7 @@ def _register_blueprints(app):
     from .courses import bp as courses_bp
     from .home import bp as home_bp
     from .orgs import bp as orgs_bp
+    from .progress import bp as progress_bp
     from .quizzes import bp as quizzes_bp
 
     app.register_blueprint(home_bp)
@@ -137,6 +138,7 @@ def _register_blueprints(app):
     app.register_blueprint(orgs_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(progress_bp)
     api.init_app(app)
 
 
@@ -145,9 +147,10 @@ def _register_cli(app):
     from .courses.cli import courses_cli
     from .demo.cli import demo_cli
     from .orgs.cli import orgs_cli
+    from .progress.cli import progress_cli
     from .quizzes.cli import questions_cli, quizzes_cli
 
-    for group in (orgs_cli, users_cli, tokens_cli, courses_cli, questions_cli, quizzes_cli, demo_cli):
+    for group in (orgs_cli, users_cli, tokens_cli, courses_cli, questions_cli, quizzes_cli, progress_cli, demo_cli):
         app.cli.add_command(group)
 
 

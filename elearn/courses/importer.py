@@ -55,6 +55,10 @@ class ImportError_:
         return {"file": self.file, "line": self.line, "message": self.message}
 
 
+ACTIVITY_RULES = ("viewed", "manual", "none", "graded", "passed", "passed_or_exhausted")
+DEFAULT_RULE = {"lesson": "viewed", "quiz": "passed"}
+
+
 @dataclass
 class LessonSpec:
     slug: str
@@ -62,6 +66,7 @@ class LessonSpec:
     body_md: str
     minutes: int
     sources: list
+    completion: str = "viewed"
 
 
 @dataclass
@@ -72,6 +77,7 @@ class QuizSpec:
     questions: list
     pass_mark: float
     attempts: int
+    completion: str = "passed"
 
 
 @dataclass
@@ -81,6 +87,7 @@ class ModuleSpec:
     summary: str
     prerequisites: list
     activities: list  # LessonSpec | QuizSpec, in order
+    completion: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -89,7 +96,7 @@ class CourseSpec:
     title: str
     summary: str
     hours: float
-    completion_modules: str
+    completion: dict
     modules: list = field(default_factory=list)
 
     def counts(self):
@@ -162,7 +169,7 @@ class _Reader:
         data = self.yaml_file(path)
         if data is None:
             return None
-        spec = CourseSpec(slug, self.text(path, data, "title"), self.text(path, data, "summary"), 0, "all")
+        spec = CourseSpec(slug, self.text(path, data, "title"), self.text(path, data, "summary"), 0, {})
         hours = data.get("hours", 0)
         if not isinstance(hours, (int, float)) or hours < 0:
             self.err(path, data.lines.get("hours"), "'hours' phải là số giờ không âm")
@@ -174,12 +181,7 @@ class _Reader:
             return spec
         if len(set(modules)) != len(modules):
             self.err(path, data.lines.get("modules"), "một module được liệt kê hai lần")
-        completion = data.get("completion") or {}
-        rule = completion.get("modules", "all") if isinstance(completion, dict) else None
-        if rule == "all" or (isinstance(rule, int) and not isinstance(rule, bool) and 1 <= rule <= len(modules)):
-            spec.completion_modules = str(rule)
-        else:
-            self.err(path, data.lines.get("completion"), f"'completion.modules' phải là all hoặc một số từ 1 đến {len(modules)}")
+        spec.completion = self.completion_rule(path, data, "modules", len(modules))
         known = []
         quiz_slugs = {}
         for mslug in modules:
@@ -193,6 +195,40 @@ class _Reader:
             known.append(mslug)
         return spec
 
+    def completion_rule(self, path, data, count_key, count):
+        """``completion: {<count_key>: all|n, min_grade: 0-100, due: YYYY-MM-DD}`` → a rule dict."""
+        raw = data.get("completion") or {}
+        line = data.lines.get("completion", data.line)
+        if not isinstance(raw, dict):
+            self.err(path, line, "'completion' phải là bảng khoá: giá trị")
+            return {}
+        rule = {}
+        require = raw.get(count_key, "all")
+        if require == "all" or (isinstance(require, int) and not isinstance(require, bool) and 1 <= require <= max(count, 1)):
+            rule["require"] = require
+        else:
+            self.err(path, line, f"'completion.{count_key}' phải là all hoặc một số từ 1 đến {count}")
+        if raw.get("min_grade") is not None:
+            if isinstance(raw["min_grade"], (int, float)) and 0 <= raw["min_grade"] <= 100:
+                rule["min_grade"] = float(raw["min_grade"])
+            else:
+                self.err(path, line, "'completion.min_grade' phải từ 0 đến 100")
+        if raw.get("due") is not None:
+            due = raw["due"]
+            if hasattr(due, "isoformat") and not hasattr(due, "hour"):
+                rule["due"] = due.isoformat()
+            else:
+                self.err(path, line, "'completion.due' phải là ngày dạng YYYY-MM-DD")
+        return rule
+
+    def activity_rule(self, path, item, kind):
+        rule = item.get("completion", DEFAULT_RULE[kind]) if isinstance(item, dict) else DEFAULT_RULE[kind]
+        allowed = ("viewed", "manual", "none") if kind == "lesson" else ("graded", "passed", "passed_or_exhausted", "manual", "none")
+        if rule not in allowed:
+            self.err(path, getattr(item, "line", None), f"'completion' của {kind} phải là một trong: {', '.join(allowed)}")
+            return DEFAULT_RULE[kind]
+        return rule
+
     def module(self, folder, earlier, quiz_slugs) -> ModuleSpec | None:
         path = os.path.join(folder, "module.yaml")
         data = self.yaml_file(path)
@@ -200,6 +236,8 @@ class _Reader:
             return None
         slug = os.path.basename(folder)
         spec = ModuleSpec(slug, self.text(path, data, "title"), self.text(path, data, "summary", required=False), [], [])
+        activities_count = len(data.get("activities") or []) if isinstance(data.get("activities"), list) else 0
+        spec.completion = self.completion_rule(path, data, "require", activities_count)
         prereqs = data.get("prerequisites") or []
         if not isinstance(prereqs, list):
             self.err(path, data.lines.get("prerequisites"), "'prerequisites' phải là danh sách")
@@ -233,10 +271,12 @@ class _Reader:
             if kind == "lesson":
                 lesson = self.lesson(os.path.join(folder, aslug + ".md"), path, line, aslug)
                 if lesson:
+                    lesson.completion = self.activity_rule(path, item, "lesson")
                     spec.activities.append(lesson)
             else:
                 quiz = self.quiz(folder, path, item, aslug, quiz_slugs)
                 if quiz:
+                    quiz.completion = self.activity_rule(path, item, "quiz")
                     spec.activities.append(quiz)
         return spec
 
@@ -375,14 +415,15 @@ def _apply_course(w, spec: CourseSpec):
     if course is None:
         course = w.new(Course(slug=spec.slug, title=spec.title, from_files=True))
     w.set(course, title=spec.title, summary=spec.summary, hours=spec.hours,
-          completion_modules=spec.completion_modules, status="published", from_files=True)
+          completion=dict(spec.completion), status="published", from_files=True)
     db.session.flush()
     modules = {m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))}
     for position, mspec in enumerate(spec.modules):
         module = modules.get(mspec.slug)
         if module is None:
             module = modules[mspec.slug] = w.new(Module(course_id=course.id, slug=mspec.slug, title=mspec.title))
-        w.set(module, title=mspec.title, summary=mspec.summary, position=position, status="published")
+        w.set(module, title=mspec.title, summary=mspec.summary, position=position, status="published",
+              completion=dict(mspec.completion))
         db.session.flush()
         wanted_prereqs = [modules[p] for p in mspec.prerequisites]
         if sorted(m.id for m in module.prerequisites) != sorted(m.id for m in wanted_prereqs):
@@ -406,6 +447,10 @@ def _apply_activities(w, course, module, mspec):
             db.session.flush()
         w.set(activity, kind=kind, title=aspec.title, position=position, status="published")
         if kind == "lesson":
+            settings = {"completion": aspec.completion}
+            if activity.settings != settings:
+                activity.settings = settings
+                w.changes += 1
             lesson = activity.lesson or w.new(Lesson(activity=activity))
             w.set(lesson, body_md=aspec.body_md, body_html=render(aspec.body_md), minutes=aspec.minutes,
                   sources=list(aspec.sources))
@@ -422,7 +467,8 @@ def _apply_quiz(w, course, module, activity, aspec):
     from ..quizzes import bank
     from ..quizzes import services as quizzes
 
-    settings = {"questions_file": aspec.questions_file, "question_count": len(aspec.questions)}
+    settings = {"questions_file": aspec.questions_file, "question_count": len(aspec.questions),
+                "completion": aspec.completion}
     if activity.settings != settings:
         activity.settings = settings
         w.changes += 1

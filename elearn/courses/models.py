@@ -28,8 +28,8 @@ class Course(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     hours: Mapped[float] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(12), default="draft")
-    # "all", or the number n of modules of which any n complete the course
-    completion_modules: Mapped[str] = mapped_column(String(8), default="all")
+    # {"require": "all" | n (any n modules), "min_grade": percent | None, "due": "YYYY-MM-DD" | None}
+    completion: Mapped[dict] = mapped_column(JSON, default=dict)
     from_files: Mapped[bool] = mapped_column(default=False)  # managed by `flask courses import`
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -49,6 +49,8 @@ class Module(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(12), default="draft")
+    # {"require": "all" | n (any n required activities), "min_grade": percent | None, "due": "YYYY-MM-DD" | None}
+    completion: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="modules")

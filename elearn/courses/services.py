@@ -10,11 +10,7 @@ from ..core.markdown import reading_minutes, render
 from ..core.text import slugify
 from ..core.timeutil import utcnow
 from ..extensions import db
-from .models import Activity, ActivityEvent, ActivityProgress, Course, CourseStaff, Enrolment, Lesson, Module
-
-# Activity kinds and how each completes, for now. Quizzes (and later kinds) complete through their
-# own events; a kind missing here never completes by being viewed.
-VIEW_COMPLETES = {"lesson", "material"}
+from .models import Activity, ActivityProgress, Course, CourseStaff, Enrolment, Lesson, Module
 
 
 def _org_ids_of(user):
@@ -51,23 +47,14 @@ def my_courses(user):
 
 
 def course_percentages(user, course_ids):
-    """{course_id: percent complete}, from the precomputed progress rows (two grouped queries)."""
+    """{course_id: percent complete}, read from the precomputed course rows (one query)."""
+    from ..progress.models import CourseProgress
+
     if not course_ids:
         return {}
-    live = and_(Activity.status == "published", Module.status == "published")
-    totals = dict(db.session.execute(
-        select(Activity.course_id, func.count(Activity.id)).join(Module, Activity.module_id == Module.id)
-        .where(Activity.course_id.in_(course_ids), live).group_by(Activity.course_id)
-    ).all())
-    done = dict(db.session.execute(
-        select(ActivityProgress.course_id, func.count(ActivityProgress.id))
-        .join(Activity, ActivityProgress.activity_id == Activity.id)
-        .join(Module, Activity.module_id == Module.id)
-        .where(ActivityProgress.user_id == user.id, ActivityProgress.course_id.in_(course_ids),
-               ActivityProgress.state == "complete", live)
-        .group_by(ActivityProgress.course_id)
-    ).all())
-    return {cid: (round(100 * done.get(cid, 0) / totals[cid]) if totals.get(cid) else 0) for cid in course_ids}
+    rows = dict(db.session.execute(select(CourseProgress.course_id, CourseProgress.percent).where(
+        CourseProgress.user_id == user.id, CourseProgress.course_id.in_(course_ids))).all())
+    return {cid: rows.get(cid, 0) for cid in course_ids}
 
 
 def staff_courses(user):
@@ -109,15 +96,18 @@ class ModuleState:
 
 
 def module_states(user, course, outline):
-    """Each module's state for ``user``: done when every published activity is complete; locked
-    while a prerequisite is not done."""
+    """Each module's state for ``user`` from the precomputed rows: done, available, or locked while a
+    prerequisite is not done."""
+    from ..progress.models import ModuleProgress
+
     ids = [a.id for _m, acts in outline for a in acts]
     done_ids = set(db.session.scalars(
         select(ActivityProgress.activity_id).where(ActivityProgress.user_id == user.id,
                                                    ActivityProgress.activity_id.in_(ids),
                                                    ActivityProgress.state == "complete")
     )) if ids else set()
-    done_modules = {m.id for m, acts in outline if acts and all(a.id in done_ids for a in acts)}
+    done_modules = set(db.session.scalars(select(ModuleProgress.module_id).where(
+        ModuleProgress.user_id == user.id, ModuleProgress.course_id == course.id, ModuleProgress.state == "complete")))
     states = []
     for m, acts in outline:
         missing = [p for p in m.prerequisites if p.status == "published" and p.id not in done_modules]
@@ -126,31 +116,11 @@ def module_states(user, course, outline):
     return states
 
 
-def record_view(user, activity: Activity) -> ActivityProgress:
-    """A trainee opened ``activity``: log the event and update their progress row, one transaction."""
-    now = utcnow()
-    verb = "opened" if activity.kind == "material" else "viewed"
-    db.session.add(ActivityEvent(user_id=user.id, activity_id=activity.id, course_id=activity.course_id,
-                                 verb=verb, created_at=now))
-    completes = activity.kind in VIEW_COMPLETES
-    row = db.session.scalar(select(ActivityProgress).where(ActivityProgress.user_id == user.id,
-                                                           ActivityProgress.activity_id == activity.id))
-    if row is None:
-        row = ActivityProgress(user_id=user.id, activity_id=activity.id, course_id=activity.course_id,
-                               first_at=now, last_at=now, state="complete" if completes else "started",
-                               completed_at=now if completes else None)
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-        except Exception:  # another tab created it first: update that one
-            row = db.session.scalar(select(ActivityProgress).where(ActivityProgress.user_id == user.id,
-                                                                   ActivityProgress.activity_id == activity.id))
-    if row.last_at != now:
-        row.last_at = now
-        if completes and row.state != "complete":
-            row.state, row.completed_at = "complete", now
-    db.session.flush()
-    return row
+def record_view(user, activity: Activity):
+    """A trainee opened ``activity``: log the event and refresh their progress, in one transaction."""
+    from ..progress.services import record_event
+
+    return record_event(user, activity, "opened" if activity.kind == "material" else "viewed")
 
 
 def neighbours(outline, activity):

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import utcnow
-from ..courses.models import Activity, ActivityProgress
+from ..courses.models import Activity
 from ..extensions import db
 from . import types
 from .models import AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt, QuizSlot
@@ -313,41 +313,17 @@ def quiz_grade(quiz: Quiz, attempts) -> float | None:
     return max(graded, key=lambda a: a.number).percent
 
 
-def _progress_row(user_id, activity):
-    row = db.session.scalar(select(ActivityProgress).where(ActivityProgress.user_id == user_id,
-                                                           ActivityProgress.activity_id == activity.id))
-    if row is None:
-        row = ActivityProgress(user_id=user_id, activity_id=activity.id, course_id=activity.course_id,
-                               state="started", attempts=0)
-        db.session.add(row)
-        db.session.flush()
-    return row
-
-
 def _touch_progress(user, quiz, now):
-    activity = db.session.get(Activity, quiz.activity_id)
-    row = _progress_row(user.id, activity)
-    row.last_at = now
-    db.session.flush()
+    update_progress(user.id, quiz)
 
 
-def update_progress(user_id: int, quiz: Quiz) -> ActivityProgress:
-    """The user's quiz grade (by the grading method) and completion (passed), in this transaction."""
+def update_progress(user_id: int, quiz: Quiz):
+    """Refresh the trainee's progress (grade by the grading method, completion) in this transaction."""
+    from ..courses.models import Course
+    from ..progress.services import refresh
+
     activity = db.session.get(Activity, quiz.activity_id)
-    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id,
-                                                            QuizAttempt.user_id == user_id)).all()
-    row = _progress_row(user_id, activity)
-    row.grade = quiz_grade(quiz, attempts)
-    row.attempts = sum(1 for a in attempts if a.state == "finished")
-    now = utcnow()
-    row.last_at = now
-    passed = row.grade is not None and row.grade >= quiz.pass_mark
-    if passed and row.state != "complete":
-        row.state, row.completed_at = "complete", now
-    elif not passed and row.state == "complete" and row.grade is not None:
-        row.state, row.completed_at = "started", None  # a regrade can take a pass away
-    db.session.flush()
-    return row
+    return refresh(user_id, db.session.get(Course, activity.course_id))
 
 
 # --- review ------------------------------------------------------------------------------------------

@@ -373,3 +373,37 @@ def shared_page(browser, live_server, session_states):
     yield get
     for page in cache.values():
         page.context.close()
+
+
+# --- courses and quizzes ----------------------------------------------------------------------------
+
+# Pages of the demo curriculum (courses/) that the budget, axe and 360 px checks look at.
+COURSE_PAGE = "/courses/phap-luat-thu-vien"
+LESSON_PAGE = "/courses/phap-luat-thu-vien/01-tong-quan-luat/01-luat-thu-vien-2019"
+ATTEMPT_PAGE = "<attempt>"  # stands for the quiz_attempt_path fixture in page lists
+
+# The module-1 quiz of a demo course (courses/nghiep-vu-bien-muc) that no test answers: the pages
+# that are only looked at (budget, axe, 360 px) share one attempt on it.
+LOOKED_AT_QUIZ = "/courses/nghiep-vu-bien-muc/01-nen-tang-bien-muc/kiem-tra-module-1"
+ATTEMPT_PATH = re.compile(r"^/quizzes/attempt/\d+$")
+
+
+@pytest.fixture(scope="session")
+def quiz_attempt_path(browser, live_server, session_states):
+    """The path of an attempt in progress, for the demo trainee, on LOOKED_AT_QUIZ, started the
+    way a trainee starts one: the quiz page's button (a POST). Nothing answers or submits it."""
+    ctx = browser.new_context(base_url=live_server.url, locale="vi-VN",
+                              storage_state=session_states.get("trainee"))
+    ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        page = ctx.new_page()
+        page.goto(LOOKED_AT_QUIZ)
+        assert re.fullmatch(r"/quizzes/\d+", urlsplit(page.url).path), f"the quiz link led to {page.url}"
+        with page.expect_navigation(wait_until="load"):
+            page.locator("main form").get_by_role("button", name=re.compile(
+                "^(Bắt đầu làm bài|Tiếp tục làm bài)$")).click()
+        path = urlsplit(page.url).path
+        assert ATTEMPT_PATH.match(path), f"starting the attempt led to {page.url}"
+        return path
+    finally:
+        ctx.close()

@@ -3,6 +3,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from .conftest import ATTEMPT_PAGE, COURSE_PAGE, LESSON_PAGE
+
 pytestmark = pytest.mark.e2e
 
 PHONE = {"viewport": {"width": 360, "height": 740}}
@@ -36,11 +38,17 @@ OTHER_PAGES = [
     pytest.param("admin", "/account", id="admin:/account"),
     pytest.param("admin", "/admin/users", id="admin:/admin/users"),
     pytest.param("admin", "/admin/orgs/", id="admin:/admin/orgs/"),
+    pytest.param("trainee", "/courses/", id="trainee:/courses/"),
+    pytest.param("trainee", COURSE_PAGE, id=f"trainee:{COURSE_PAGE}"),
+    pytest.param("trainee", LESSON_PAGE, id=f"trainee:{LESSON_PAGE}"),
+    pytest.param("trainee", ATTEMPT_PAGE, id=f"trainee:{ATTEMPT_PAGE}"),
 ]
 
 
 @pytest.mark.parametrize("role,path", OTHER_PAGES)
-def test_page_has_no_sideways_scroll_at_360px(role, path, shared_page):
+def test_page_has_no_sideways_scroll_at_360px(role, path, shared_page, request):
+    if path == ATTEMPT_PAGE:
+        path = request.getfixturevalue("quiz_attempt_path")
     page = shared_page(role, **PHONE)
     page.goto(path)
     assert urlsplit(page.url).path == path

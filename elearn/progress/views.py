@@ -1,0 +1,181 @@
+"""Certificates (download, public verification, revoke, issue by hand), the staff view of a
+course's progress with overrides, and "mark as done" for trainees."""
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..auth.forms import ConfirmForm
+from ..auth.models import User
+from ..auth.services import get_user_by_email
+from ..core.errors import ServiceError
+from ..core.pagination import paginate
+from ..core.ratelimit import hit_limit
+from ..courses import services as courses
+from ..courses.models import Activity, ActivityProgress, Course
+from ..courses.permissions import can_edit_course
+from ..extensions import db
+from ..orgs.services import scope_to_viewer
+from . import bp, certificates, services
+from .models import Certificate, CompletionOverride, CourseProgress
+from .permissions import can_revoke_certificates, can_view_progress_of
+
+
+def _cert_or_404(cert_id):
+    cert = db.get_or_404(Certificate, cert_id)
+    owner = db.session.get(User, cert.user_id)
+    course = db.session.get(Course, cert.course_id)
+    staff = courses.is_staff(current_user, course)
+    if not can_view_progress_of(current_user, owner, is_course_staff=staff):
+        abort(404)
+    return cert
+
+
+@bp.route("/certificates/<int:cert_id>.pdf")
+@login_required
+def certificate_pdf(cert_id):
+    from .certificate_pdf import CertificateData, render_certificate
+
+    cert = _cert_or_404(cert_id)
+    if cert.revoked_at is not None:
+        abort(410)
+    pdf = render_certificate(CertificateData(
+        full_name=cert.full_name, course_title=cert.course_title, hours=cert.hours, completed_on=cert.completed_on,
+        issuer=cert.issuer, signer_name=current_app.config.get("CERTIFICATE_SIGNER_NAME", ""),
+        signer_title=current_app.config.get("CERTIFICATE_SIGNER_TITLE", "Giám đốc"), code=cert.code,
+        verify_url=url_for("progress.verify", code=cert.code, _external=True), unit_name=cert.unit_name))
+    resp = make_response(pdf)
+    resp.headers["Content-Type"] = "application/pdf"
+    resp.headers["Content-Disposition"] = f'attachment; filename="chung-nhan-{cert.code}.pdf"'
+    return resp
+
+
+@bp.route("/verify/<code>")
+def verify(code):
+    """Public: valid or revoked, and the certificate's own details, nothing else."""
+    if not hit_limit("verify-ip", request.remote_addr, "30 per minute"):
+        return render_template("progress/verify.html", cert=None, limited=True), 429
+    cert = certificates.by_code(code)
+    return render_template("progress/verify.html", cert=cert, limited=False), (200 if cert else 404)
+
+
+@bp.route("/certificates/<int:cert_id>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke(cert_id):
+    if not can_revoke_certificates(current_user):
+        abort(403)
+    cert = db.get_or_404(Certificate, cert_id)
+    form = ConfirmForm()
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            certificates.revoke(cert, request.form.get("reason", ""), current_user)
+        except ServiceError as err:
+            db.session.rollback()
+            error = err.message
+        else:
+            db.session.commit()
+            flash(_("Đã thu hồi giấy chứng nhận %(code)s.", code=cert.code), "success")
+            return redirect(url_for("progress.verify", code=cert.code))
+    return render_template("progress/revoke.html", cert=cert, form=form, error=error)
+
+
+def _staff_course(slug):
+    course = courses.get_course(slug)
+    if not can_edit_course(current_user, course, courses.is_staff(current_user, course)):
+        abort(403)
+    return course
+
+
+@bp.route("/courses/<slug>/progress")
+@login_required
+def course_progress(slug):
+    """Course staff: every trainee with a progress row, by Vietnamese name order, paginated."""
+    course = _staff_course(slug)
+    stmt = (select(CourseProgress, User).join(User, CourseProgress.user_id == User.id)
+            .where(CourseProgress.course_id == course.id).order_by(User.name, User.id))
+    page = paginate(stmt)
+    from ..core.text import vi_name_key
+
+    rows = sorted(page.items, key=lambda r: vi_name_key(r[1].name))
+    certs = {c.user_id: c for c in db.session.scalars(select(Certificate).where(Certificate.course_id == course.id))}
+    return render_template("progress/course.html", course=course, page=page, rows=rows, certs=certs,
+                           form=ConfirmForm())
+
+
+@bp.route("/courses/<slug>/progress/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def trainee_progress(slug, user_id):
+    course = _staff_course(slug)
+    trainee = db.get_or_404(User, user_id)
+    error = None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        act = db.get_or_404(Activity, request.form.get("activity", type=int) or 0)
+        if act.course_id != course.id:
+            abort(404)
+        try:
+            services.override(act, trainee, request.form.get("state", ""), request.form.get("reason", ""), current_user)
+        except ServiceError as err:
+            db.session.rollback()
+            error = err.message
+        else:
+            db.session.commit()
+            flash(_("Đã ghi nhận thay đổi hoàn thành."), "success")
+            return redirect(url_for("progress.trainee_progress", slug=slug, user_id=user_id))
+    outline = courses.load_outline(course, include_unpublished=False)
+    rows = {r.activity_id: r for r in db.session.scalars(select(ActivityProgress).where(
+        ActivityProgress.user_id == trainee.id, ActivityProgress.course_id == course.id))}
+    history = db.session.scalars(select(CompletionOverride).where(CompletionOverride.user_id == trainee.id,
+                                                                  CompletionOverride.course_id == course.id)
+                                 .order_by(CompletionOverride.created_at.desc())).all()
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({h.by_id for h in history})))} if history else {}
+    return render_template("progress/trainee.html", course=course, trainee=trainee, outline=outline, rows=rows,
+                           history=history, people=people, form=ConfirmForm(), error=error,
+                           summary=db.session.scalar(select(CourseProgress).where(
+                               CourseProgress.user_id == trainee.id, CourseProgress.course_id == course.id)))
+
+
+@bp.route("/courses/<slug>/certificates/issue", methods=["GET", "POST"])
+@login_required
+def issue(slug):
+    """Recognised prior learning: issue a certificate by hand."""
+    course = _staff_course(slug)
+    form = ConfirmForm()
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        user = get_user_by_email(request.form.get("email", ""))
+        if user is None or not user.active:
+            error = _("Không có tài khoản đang hoạt động với email này.")
+        else:
+            try:
+                cert = certificates.issue_manually(user, course, request.form.get("reason", ""), current_user)
+            except ServiceError as err:
+                db.session.rollback()
+                error = err.message
+            else:
+                db.session.commit()
+                flash(_("Đã cấp giấy chứng nhận %(code)s cho %(name)s.", code=cert.code, name=user.name), "success")
+                return redirect(url_for("progress.course_progress", slug=slug))
+    return render_template("progress/issue.html", course=course, form=form, error=error)
+
+
+@bp.route("/activities/<int:activity_id>/done", methods=["POST"])
+@login_required
+def mark_done(activity_id):
+    """A trainee marks an activity whose completion rule is "manual" as done (or not)."""
+    from ..core.db import want_write
+    from .rules import activity_rule
+
+    act = db.get_or_404(Activity, activity_id)
+    course = db.session.get(Course, act.course_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not courses.is_enrolled(current_user, course) or activity_rule(act) != "manual" or act.status != "published":
+        abort(404)
+    want_write()
+    services.record_event(current_user, act, "marked_undone" if request.form.get("undo") else "marked_done")
+    db.session.commit()
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("courses.course", slug=course.slug))
