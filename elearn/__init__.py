@@ -1,5 +1,6 @@
 """Thư viện học tập: the application factory."""
 import logging
+from datetime import timedelta
 import os
 import secrets
 
@@ -180,6 +181,7 @@ def _register_template_helpers(app):
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["timedelta1"] = timedelta(seconds=1)  # a due day's end → that day
 
     @app.context_processor
     def _globals():

@@ -397,10 +397,16 @@ class _Writer:
 def apply(report: ImportReport, *, archive_missing: bool = True) -> int:
     """Write the checked ``report`` to the database (the caller commits). Returns the change count."""
     assert not report.errors, "apply() needs a report without errors"
+    from ..progress.services import rebuild
+
     w = _Writer()
     wanted = {c.slug for c in report.courses}
     for spec in report.courses:
-        _apply_course(w, spec)
+        before = w.changes
+        course = _apply_course(w, spec)
+        if w.changes != before:
+            db.session.flush()
+            rebuild(course)  # content or rules changed: every trainee's rows follow
     if archive_missing:
         for course in db.session.scalars(select(Course).where(Course.from_files.is_(True))):
             if course.slug not in wanted:
@@ -434,6 +440,7 @@ def _apply_course(w, spec: CourseSpec):
     for slug, module in modules.items():
         if slug not in present:
             w.set(module, status="archived")
+    return course
 
 
 def _apply_activities(w, course, module, mspec):

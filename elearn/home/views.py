@@ -4,6 +4,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..courses import services as course_services
+from ..progress.dashboard import dashboard
 from . import bp, services
 
 
@@ -25,6 +26,5 @@ def index():
         ctx["by_role"] = services.counts_by_role(None)
         ctx["managed"] = course_services.staff_courses(user)
         return render_template("home/instructor.html", **ctx)
-    ctx["colleagues"] = services.colleagues_count(user.org)
-    ctx["courses"], ctx["percent"] = course_services.my_courses(user)
+    ctx["cards"], ctx["certificates"] = dashboard(user)
     return render_template("home/trainee.html", **ctx)
