@@ -97,6 +97,8 @@ def derive_activity(activity, events, attempts, quiz, override):
     if override is not None and override.state in ("complete", "incomplete"):
         completed_at = override.created_at if override.state == "complete" else None
         times.append(override.created_at)
+    if not times:
+        return None  # only a cleared override: nothing to show
     return {"state": "complete" if completed_at else "started", "grade": grade, "attempts": n_attempts,
             "first_at": min(times), "last_at": max(times), "completed_at": completed_at}
 
