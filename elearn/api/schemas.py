@@ -123,3 +123,20 @@ class IdempotencyHeader(ma.Schema):
 
     class Meta:
         unknown = ma.EXCLUDE
+
+
+class CourseProgressSchema(ma.Schema):
+    course = ma.fields.String(metadata={"description": "slug"})
+    title = ma.fields.String()
+    state = ma.fields.String(metadata={"description": "new, started, complete, missed"})
+    percent = ma.fields.Integer()
+    grade = ma.fields.Float(allow_none=True)
+    completed_at = ma.fields.DateTime(allow_none=True)
+    certificate = ma.fields.String(allow_none=True, metadata={"description": "mã xác thực"})
+
+
+class UserProgressSchema(ma.Schema):
+    user_id = ma.fields.Integer()
+    name = ma.fields.String()
+    org = ma.fields.String()
+    courses = ma.fields.List(ma.fields.Nested(CourseProgressSchema))
