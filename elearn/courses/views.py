@@ -69,9 +69,13 @@ def activity(slug, module_slug, activity_slug):
     elif act.kind == "material":
         files = db.session.scalars(select(MaterialFile).where(MaterialFile.activity_id == act.id)
                                    .order_by(MaterialFile.version.desc())).all()
+    from ..auth.forms import ConfirmForm
+    from ..progress.rules import activity_rule
+
     return render_template(f"courses/activity_{act.kind}.html", course=course, module=st.module, activity=act,
                            prev=prev, next=nxt, editor=editor, files=files,
-                           modules={m.id: m for m, _a in outline})
+                           modules={m.id: m for m, _a in outline}, manual=activity_rule(act) == "manual",
+                           done=act.id in st.done_ids, confirm=ConfirmForm())
 
 
 @bp.route("/<slug>/files/<int:file_id>")

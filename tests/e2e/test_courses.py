@@ -105,6 +105,10 @@ def activity_item(page, title):
     return page.locator("main li[id^=activity-]").filter(has_text=title)
 
 
+def activity_item_on_course(page, title):
+    return module_card(page, MODULE_1).locator("ol.activities > li").filter(has_text=title)
+
+
 def publish(page, title):
     item = activity_item(page, title)
     assert "Bản nháp" in item.locator("small").inner_text(), item.inner_text()
@@ -186,6 +190,3 @@ def test_instructor_writes_and_uploads_then_trainee_sees_and_downloads(signed_in
     done = activity_item_on_course(page, MATERIAL_TITLE)
     assert "✓ xong" in done.inner_text(), f"the downloaded material is not marked done: {done.inner_text()!r}"
 
-
-def activity_item_on_course(page, title):
-    return module_card(page, MODULE_1).locator("ol.activities > li").filter(has_text=title)

@@ -171,3 +171,17 @@ def test_dashboard_query_count_does_not_grow_with_history(db, client, auth, prog
     assert counts[0] == counts[1], counts
     html = c.get("/").get_data(as_text=True)
     assert "Việc tiếp theo" in html and "Bài c" in html  # module two unlocked, its lesson is next
+
+
+def test_trainee_marks_a_manual_lesson_done_in_the_browser(db, client, auth, progress_setup):
+    s = progress_setup
+    services.override(s["acts"]["kt"], s["trainee"], "complete", "đã làm trên giấy", s["instructor"])
+    for slug in ("a", "b"):
+        services.record_event(s["trainee"], s["acts"][slug], "viewed")
+    db.session.commit()
+    auth.login(s["trainee"].email)
+    page = client.get("/courses/tien-do/hai/c").get_data(as_text=True)
+    assert "Đánh dấu đã xong" in page
+    auth.post(f"/activities/{s['acts']['c'].id}/done", page="/courses/tien-do/hai/c")
+    assert "Bỏ đánh dấu" in client.get("/courses/tien-do/hai/c").get_data(as_text=True)
+    assert db.session.scalar(select(CourseProgress.state)) == "complete"
