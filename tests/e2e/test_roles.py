@@ -15,12 +15,12 @@ HOME = {
     "manager": {"h1": "Xin chào, Nông Văn Dũng",
                 "text": ["Phạm vi quản lý: Thư viện huyện Cao Lộc và các đơn vị cấp dưới."],
                 "title": "Trang quản lý"},
-    "trainee": {"h1": "Xin chào, Hoàng Thị Mai", "text": ["Thư viện xã Đồng Đăng", "Khoá học của tôi"],
+    "trainee": {"h1": "Xin chào, Hoàng Thị Mai", "text": ["Thư viện xã Đồng Đăng", "Việc tiếp theo"],
                 "title": "Trang học viên"},
 }
 # Headings of the other roles' pages, which must not leak onto this one.
 OTHERS = {"admin": "Quản trị hệ thống", "instructor": "Học viên trong hệ thống",
-          "manager": "Người dùng theo đơn vị", "trainee": "Khoá học của tôi"}
+          "manager": "Người dùng theo đơn vị", "trainee": "Việc tiếp theo"}
 
 
 def html_lang(page):

@@ -1,0 +1,7 @@
+"""Workshops: scheduled in-person sessions tied to a course, with sign-up, waitlist, attendance,
+calendars and e-mail reminders."""
+from flask import Blueprint
+
+bp = Blueprint("workshops", __name__)
+
+from . import views, manage  # noqa: E402,F401
