@@ -133,6 +133,7 @@ def _register_blueprints(app):
     from .orgs import bp as orgs_bp
     from .progress import bp as progress_bp
     from .quizzes import bp as quizzes_bp
+    from .workshops import bp as workshops_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -140,6 +141,7 @@ def _register_blueprints(app):
     app.register_blueprint(courses_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(progress_bp)
+    app.register_blueprint(workshops_bp)
     api.init_app(app)
 
 
@@ -150,8 +152,10 @@ def _register_cli(app):
     from .orgs.cli import orgs_cli
     from .progress.cli import progress_cli
     from .quizzes.cli import questions_cli, quizzes_cli
+    from .workshops.cli import reminders_cli
 
-    for group in (orgs_cli, users_cli, tokens_cli, courses_cli, questions_cli, quizzes_cli, progress_cli, demo_cli):
+    for group in (orgs_cli, users_cli, tokens_cli, courses_cli, questions_cli, quizzes_cli, progress_cli,
+                  reminders_cli, demo_cli):
         app.cli.add_command(group)
 
 

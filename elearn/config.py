@@ -48,6 +48,10 @@ class Defaults:
     PASSWORD_MIN_LENGTH = 8
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (n=2**15)
 
+    BASE_URL = "http://127.0.0.1:5000"  # for links in mail sent from cron (ELEARN_BASE_URL)
+    CERTIFICATE_SIGNER_NAME = ""
+    CERTIFICATE_SIGNER_TITLE = "Giám đốc"
+
     PAGE_SIZE = 25
     SITE_NAME = "Thư viện học tập"
 
@@ -62,6 +66,7 @@ ENV_KEYS = {
     "MAIL_PORT": "MAIL_PORT",
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
     "MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
+    "BASE_URL": "BASE_URL",
 }
 INT_KEYS = {"MAIL_PORT", "MAX_CONTENT_LENGTH"}
 

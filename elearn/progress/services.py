@@ -50,6 +50,21 @@ def _facts(user_id, course, activities):
     for activity_id, verb, at in events:
         if activity_id in by_activity:
             by_activity[activity_id].append((verb, at))
+    # Workshops: attendance at every scheduled session completes the linked activity.
+    workshop_acts = [a.id for a in activities if a.kind == "workshop"]
+    if workshop_acts:
+        from ..workshops.models import Attendance, Workshop, WorkshopSession
+
+        for ws in db.session.scalars(select(Workshop).where(Workshop.activity_id.in_(workshop_acts))):
+            sessions = [s.id for s in db.session.scalars(select(WorkshopSession).where(
+                WorkshopSession.workshop_id == ws.id, WorkshopSession.status == "scheduled"))]
+            marks = db.session.execute(select(Attendance.session_id, Attendance.status, Attendance.marked_at).where(
+                Attendance.user_id == user_id, Attendance.session_id.in_(sessions))).all() if sessions else []
+            came = {sid: at for sid, status, at in marks if status in ("present", "late")}
+            for _sid, _status, at in marks:
+                by_activity[ws.activity_id].append(("attendance", at))
+            if sessions and len(came) == len(sessions):
+                by_activity[ws.activity_id].append(("attended", max(came.values())))
     return by_activity, attempts, quizzes, overrides
 
 
@@ -92,6 +107,9 @@ def derive_activity(activity, events, attempts, quiz, override):
     elif rule == "manual":
         marks = [(verb, at) for verb, at in events if verb in ("marked_done", "marked_undone")]
         completed_at = marks[-1][1] if marks and marks[-1][0] == "marked_done" else None
+    elif rule == "attended":
+        done = [at for verb, at in events if verb == "attended"]
+        completed_at = done[-1] if done else None
     elif rule == "none":
         completed_at = None
     if override is not None and override.state in ("complete", "incomplete"):
@@ -211,6 +229,11 @@ def users_with_facts(course):
     ids |= set(db.session.scalars(select(QuizAttempt.user_id).where(QuizAttempt.quiz_id.in_(quiz_ids)).distinct()))
     ids |= set(db.session.scalars(select(CompletionOverride.user_id).where(CompletionOverride.course_id == course.id).distinct()))
     ids |= set(db.session.scalars(select(CourseProgress.user_id).where(CourseProgress.course_id == course.id)))
+    from ..workshops.models import Attendance, Workshop, WorkshopSession
+
+    sessions = select(WorkshopSession.id).join(Workshop, WorkshopSession.workshop_id == Workshop.id).where(
+        Workshop.course_id == course.id)
+    ids |= set(db.session.scalars(select(Attendance.user_id).where(Attendance.session_id.in_(sessions)).distinct()))
     return sorted(ids)
 
 

@@ -1,0 +1,395 @@
+"""Staff side: create and edit workshops and sessions, sign-ups and the waitlist, the attendance
+roster (phone-friendly, "mark all present"), the rotating check-in code, the paper sign-in sheet
+and its CSV import; managers approve requests and see attendance for their units."""
+import io
+from datetime import timezone
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..auth.forms import ConfirmForm
+from ..auth.models import User
+from ..core.errors import ServiceError
+from ..core.text import vi_name_key
+from ..core.timeutil import LOCAL_TZ, format_datetime, to_local, utcnow
+from ..courses import services as courses
+from ..courses.models import Activity, Course, Module
+from ..courses.permissions import can_edit_course
+from ..extensions import db
+from ..orgs.models import OrgUnit
+from ..orgs.permissions import can_view_org
+from ..orgs.services import read_csv_rows, tree_rows, visible_units
+from . import bp, services
+from .forms import SessionForm, WorkshopForm
+from .models import ATTENDANCE, Attendance, Registration, RegistrationEvent, Workshop, WorkshopSession, WorkshopTarget
+
+
+def _utc(local_dt):
+    return local_dt.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None) if local_dt else None
+
+
+def _local(dt):
+    return to_local(dt).replace(tzinfo=None) if dt else None
+
+
+def _staff_ws(workshop_id) -> tuple[Workshop, Course]:
+    ws = db.get_or_404(Workshop, workshop_id)
+    course = db.session.get(Course, ws.course_id)
+    if not can_edit_course(current_user, course, courses.is_staff(current_user, course)):
+        abort(403)
+    return ws, course
+
+
+def _choices(form, course):
+    form.targets.choices = [(u.id, "— " * lvl + u.name) for u, lvl in tree_rows(visible_units(current_user))]
+    modules = db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position)).all()
+    form.prework.choices = [(m.id, m.title) for m in modules]
+    form.completion_module.choices = [(0, _("(Không tính vào hoàn thành)"))] + [(m.id, m.title) for m in modules]
+    quizzes = db.session.scalars(select(Activity).where(Activity.course_id == course.id, Activity.kind == "quiz")).all()
+    form.posttest.choices = [(0, _("(Không có)"))] + [(q.id, q.title) for q in quizzes]
+
+
+def _save(ws, form, course):
+    ws.title, ws.description, ws.capacity = form.title.data.strip(), form.description.data or "", form.capacity.data
+    ws.signup_opens_at, ws.signup_closes_at = _utc(form.signup_opens_at.data), _utc(form.signup_closes_at.data)
+    ws.cancel_cutoff_hours, ws.requires_approval = form.cancel_cutoff_hours.data, form.requires_approval.data
+    ws.prework_module_ids, ws.prework_before = list(form.prework.data or []), form.prework_before.data
+    ws.posttest_activity_id = form.posttest.data or None
+    db.session.flush()
+    db.session.query(WorkshopTarget).filter_by(workshop_id=ws.id).delete()
+    for org_id in form.targets.data or []:
+        db.session.add(WorkshopTarget(workshop_id=ws.id, org_id=org_id))
+    module_id = form.completion_module.data
+    if module_id:
+        act = db.session.get(Activity, ws.activity_id) if ws.activity_id else None
+        if act is None:
+            position = db.session.scalar(select(func.coalesce(func.max(Activity.position), -1))
+                                         .where(Activity.module_id == module_id)) + 1
+            act = Activity(module_id=module_id, course_id=course.id, kind="workshop", slug=f"tap-huan-{ws.id}",
+                           title=ws.title, position=position, status="published" if ws.status == "published" else "draft",
+                           settings={"completion": "attended"})
+            db.session.add(act)
+            db.session.flush()
+            ws.activity_id = act.id
+        act.module_id, act.title = module_id, ws.title
+    elif ws.activity_id:
+        db.session.get(Activity, ws.activity_id).status = "archived"
+        ws.activity_id = None
+    db.session.flush()
+
+
+@bp.route("/courses/<slug>/workshops/new", methods=["GET", "POST"])
+@login_required
+def new(slug):
+    course = courses.get_course(slug)
+    if not can_edit_course(current_user, course, courses.is_staff(current_user, course)):
+        abort(403)
+    form = WorkshopForm(formdata=None, capacity=30, cancel_cutoff_hours=24) if request.method == "GET" else WorkshopForm()
+    _choices(form, course)
+    if form.validate_on_submit():
+        ws = Workshop(course_id=course.id, title=form.title.data.strip(), created_by_id=current_user.id)
+        db.session.add(ws)
+        db.session.flush()
+        _save(ws, form, course)
+        db.session.commit()
+        flash(_("Đã tạo lớp tập huấn (bản nháp). Hãy thêm các buổi học rồi mở đăng ký."), "success")
+        return redirect(url_for("workshops.edit", workshop_id=ws.id))
+    return render_template("workshops/form.html", form=form, course=course, ws=None)
+
+
+@bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(workshop_id):
+    ws, course = _staff_ws(workshop_id)
+    if request.method == "GET":
+        form = WorkshopForm(formdata=None, obj=ws)
+        form.signup_opens_at.data, form.signup_closes_at.data = _local(ws.signup_opens_at), _local(ws.signup_closes_at)
+        form.targets.data = [t.id for t in services.targets(ws)]
+        form.prework.data = list(ws.prework_module_ids or [])
+        act = db.session.get(Activity, ws.activity_id) if ws.activity_id else None
+        form.completion_module.data = act.module_id if act else 0
+        form.posttest.data = ws.posttest_activity_id or 0
+    else:
+        form = WorkshopForm()
+    _choices(form, course)
+    if form.validate_on_submit():
+        _save(ws, form, course)
+        db.session.commit()
+        flash(_("Đã lưu."), "success")
+        return redirect(url_for("workshops.edit", workshop_id=ws.id))
+    return render_template("workshops/form.html", form=form, course=course, ws=ws, session_form=SessionForm(formdata=None),
+                           confirm=ConfirmForm())
+
+
+@bp.route("/workshops/<int:workshop_id>/status/<status>", methods=["GET", "POST"])
+@login_required
+def set_status(workshop_id, status):
+    ws, course = _staff_ws(workshop_id)
+    if status not in ("published", "cancelled"):
+        abort(404)
+    form = ConfirmForm()
+    if status == "cancelled" and request.method == "GET":
+        return render_template("admin/confirm.html", form=form, title=_("Huỷ lớp tập huấn"),
+                               message=_("Huỷ cả lớp “%(t)s”? Mọi người đã đăng ký sẽ nhận thư báo huỷ.", t=ws.title),
+                               cancel=url_for("workshops.edit", workshop_id=ws.id), button=_("Huỷ lớp"))
+    if not form.validate_on_submit():
+        abort(400)
+    if status == "published" and not ws.sessions:
+        flash(_("Hãy thêm ít nhất một buổi học trước khi mở đăng ký."), "error")
+        return redirect(url_for("workshops.edit", workshop_id=ws.id))
+    if status == "cancelled":
+        for s in ws.sessions:
+            services.cancel_session(s)
+    ws.status = status
+    if ws.activity_id:
+        db.session.get(Activity, ws.activity_id).status = "published" if status == "published" else "archived"
+    db.session.commit()
+    flash(_("Đã mở đăng ký.") if status == "published" else _("Đã huỷ lớp."), "success")
+    return redirect(url_for("workshops.edit", workshop_id=ws.id))
+
+
+@bp.route("/workshops/<int:workshop_id>/sessions", methods=["POST"])
+@bp.route("/workshops/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@login_required
+def session_form(workshop_id=None, session_id=None):
+    session = db.get_or_404(WorkshopSession, session_id) if session_id else None
+    ws, course = _staff_ws(session.workshop_id if session else workshop_id)
+    if request.method == "GET":
+        form = SessionForm(formdata=None, obj=session)
+        form.starts_at.data, form.ends_at.data = _local(session.starts_at), _local(session.ends_at)
+        return render_template("workshops/session_form.html", form=form, ws=ws, session=session, confirm=ConfirmForm())
+    form = SessionForm()
+    if form.validate_on_submit():
+        values = dict(title=form.title.data.strip(), starts_at=_utc(form.starts_at.data), ends_at=_utc(form.ends_at.data),
+                      venue=form.venue.data or "", trainer=form.trainer.data or "")
+        try:
+            if session is None:
+                services.new_session(ws, **values)
+            else:
+                services.change_session(session, **values)
+        except ServiceError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu buổi học."), "success")
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                flash(e, "error")
+    return redirect(url_for("workshops.edit", workshop_id=ws.id))
+
+
+@bp.route("/workshops/sessions/<int:session_id>/cancel", methods=["POST"])
+@login_required
+def cancel_session(session_id):
+    session = db.get_or_404(WorkshopSession, session_id)
+    ws, course = _staff_ws(session.workshop_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.cancel_session(session)
+    db.session.commit()
+    flash(_("Đã huỷ buổi học; người đã đăng ký sẽ nhận thư báo."), "success")
+    return redirect(url_for("workshops.edit", workshop_id=ws.id))
+
+
+@bp.route("/workshops/<int:workshop_id>/registrations", methods=["GET", "POST"])
+@login_required
+def registrations(workshop_id):
+    ws, course = _staff_ws(workshop_id)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        reg = db.get_or_404(Registration, request.form.get("registration", type=int) or 0)
+        if reg.workshop_id != ws.id:
+            abort(404)
+        try:
+            if request.form.get("action") == "cancel":
+                services.cancel(reg, current_user, staff=True)
+            else:
+                services.decide(reg, request.form.get("action") == "approve", current_user)
+        except ServiceError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+        return redirect(url_for("workshops.registrations", workshop_id=ws.id))
+    rows = db.session.execute(select(Registration, User).join(User, Registration.user_id == User.id)
+                              .where(Registration.workshop_id == ws.id)).all()
+    by_status = {}
+    for reg, user in sorted(rows, key=lambda r: (r[0].waitlisted_at or r[0].created_at) if r[0].status == "waitlisted"
+                            else vi_name_key(r[1].name)):
+        by_status.setdefault(reg.status, []).append((reg, user))
+    return render_template("workshops/registrations.html", ws=ws, course=course, by_status=by_status,
+                           form=ConfirmForm(), booked=services.booked_count(ws))
+
+
+@bp.route("/workshops/sessions/<int:session_id>/roster", methods=["GET", "POST"])
+@login_required
+def roster(session_id):
+    session = db.get_or_404(WorkshopSession, session_id)
+    ws, course = _staff_ws(session.workshop_id)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        if request.form.get("all_present"):
+            services.mark_all_present(session, current_user)
+        else:
+            booked = {u.id for u, _s in services.roster(session)}
+            for key, value in request.form.items():
+                if key.startswith("u-") and value in ATTENDANCE and int(key[2:]) in booked:
+                    services.mark(session, int(key[2:]), value, current_user)
+        db.session.commit()
+        flash(_("Đã lưu điểm danh."), "success")
+        return redirect(url_for("workshops.roster", session_id=session.id))
+    return render_template("workshops/roster.html", ws=ws, session=session, rows=services.roster(session),
+                           form=ConfirmForm())
+
+
+@bp.route("/workshops/sessions/<int:session_id>/code")
+@login_required
+def checkin_code(session_id):
+    """The code to show on the projector: refreshes itself (meta refresh, no script)."""
+    import segno
+
+    session = db.get_or_404(WorkshopSession, session_id)
+    ws, course = _staff_ws(session.workshop_id)
+    code = services.checkin_code(session)
+    url = url_for("workshops.checkin", s=session.id, c=code, _external=True)
+    qr = segno.make(url, error="m", micro=False).png_data_uri(scale=6)
+    resp = Response(render_template("workshops/code.html", ws=ws, session=session, code=code, qr=qr, url=url))
+    resp.headers["Refresh"] = "20"
+    return resp
+
+
+@bp.route("/workshops/sessions/<int:session_id>/signin.pdf")
+@login_required
+def signin_sheet(session_id):
+    from .signin_pdf import SheetRow, render_signin_sheet
+
+    session = db.get_or_404(WorkshopSession, session_id)
+    ws, course = _staff_ws(session.workshop_id)
+    rows = [SheetRow(name=u.name, unit=u.org.name) for u, _s in services.roster(session)]
+    pdf = render_signin_sheet(workshop_title=ws.title, session_title=session.title,
+                              starts_local=f"{format_datetime(session.starts_at)}–{format_datetime(session.ends_at)[-5:]}",
+                              venue=session.venue, trainer=session.trainer, rows=rows)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="ky-ten-buoi-{session.id}.pdf"'})
+
+
+@bp.route("/workshops/<int:workshop_id>/attendance/import", methods=["POST"])
+@login_required
+def import_attendance(workshop_id):
+    """Paper results back in: email,session,status (session = its number 1, 2, … in date order).
+    All or nothing, with an error per row."""
+    ws, course = _staff_ws(workshop_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    upload = request.files.get("file")
+    errors, marks = import_rows(ws, upload.read() if upload else b"")
+    if errors:
+        for line, msg in errors[:20]:
+            flash(_("Dòng %(l)s: %(m)s", l=line, m=msg), "error")
+        flash(_("Có %(n)d lỗi; chưa ghi gì.", n=len(errors)), "error")
+    else:
+        for session, user_id, status in marks:
+            services.mark(session, user_id, status, current_user, "import")
+        db.session.commit()
+        flash(_("Đã nhập %(n)d dòng điểm danh.", n=len(marks)), "success")
+    return redirect(url_for("workshops.registrations", workshop_id=ws.id))
+
+
+def import_rows(ws, data):
+    from ..auth.services import get_user_by_email
+
+    sessions = [s for s in ws.sessions if s.status == "scheduled"]
+    booked = set(db.session.scalars(select(Registration.user_id).where(Registration.workshop_id == ws.id,
+                                                                       Registration.status == "booked")))
+    errors, marks = [], []
+    try:
+        rows = read_csv_rows(data, ("email", "session", "status"))
+    except ServiceError as err:
+        return [(1, err.message)], []
+    labels = {"present": "present", "co mat": "present", "có mặt": "present", "late": "late", "muộn": "late",
+              "excused": "excused", "có phép": "excused", "absent": "absent", "vắng": "absent"}
+    for line, r in rows:
+        user = get_user_by_email(r["email"])
+        status = labels.get(r["status"].strip().lower())
+        if user is None:
+            errors.append((line, _("không có tài khoản %(e)s", e=r["email"] or "∅")))
+        elif user.id not in booked:
+            errors.append((line, _("%(e)s không có chỗ trong lớp", e=r["email"])))
+        if not r["session"].isdigit() or not 1 <= int(r["session"]) <= len(sessions):
+            errors.append((line, _("buổi phải là số từ 1 đến %(n)d", n=len(sessions))))
+        if status is None:
+            errors.append((line, _("trạng thái phải là present, late, excused hoặc absent")))
+        if user is not None and status and r["session"].isdigit() and 1 <= int(r["session"]) <= len(sessions) \
+                and user.id in booked:
+            marks.append((sessions[int(r["session"]) - 1], user.id, status))
+    return errors, marks
+
+
+@bp.route("/workshops/approvals", methods=["GET", "POST"])
+@login_required
+def approvals():
+    """Managers approve or decline sign-up requests of trainees in their subtree."""
+    if current_user.role not in ("manager", "admin"):
+        abort(403)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        reg = db.get_or_404(Registration, request.form.get("registration", type=int) or 0)
+        user = db.session.get(User, reg.user_id)
+        if not can_view_org(current_user, user.org):
+            abort(404)
+        try:
+            services.decide(reg, request.form.get("action") == "approve", current_user)
+        except ServiceError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Đã xử lý yêu cầu của %(n)s.", n=user.name), "success")
+        return redirect(url_for("workshops.approvals"))
+    from ..orgs.services import scope_to_viewer
+
+    stmt = scope_to_viewer(select(Registration, User, Workshop).join(User, Registration.user_id == User.id)
+                           .join(Workshop, Registration.workshop_id == Workshop.id)
+                           .where(Registration.status == "requested"), User.org_id, current_user)
+    return render_template("workshops/approvals.html", rows=db.session.execute(stmt).all(), form=ConfirmForm())
+
+
+@bp.route("/workshops/<int:workshop_id>/units")
+@login_required
+def units(workshop_id):
+    """Attendance % per unit, for staff and for managers (their subtree only)."""
+    ws = db.get_or_404(Workshop, workshop_id)
+    course = db.session.get(Course, ws.course_id)
+    staff = can_edit_course(current_user, course, courses.is_staff(current_user, course))
+    if not staff and current_user.role != "manager":
+        abort(403)
+    return render_template("workshops/units.html", ws=ws, rows=attendance_by_unit(ws, None if staff else current_user))
+
+
+def attendance_by_unit(ws, manager=None):
+    """[(unit, booked, attended sessions, possible sessions, percent)], in the manager's scope."""
+    sessions = [s.id for s in ws.sessions if s.status == "scheduled"]
+    stmt = select(User.org_id, func.count(Registration.id)).join(User, Registration.user_id == User.id).where(
+        Registration.workshop_id == ws.id, Registration.status == "booked").group_by(User.org_id)
+    att = select(User.org_id, func.count(Attendance.id)).join(User, Attendance.user_id == User.id).where(
+        Attendance.session_id.in_(sessions), Attendance.status.in_(("present", "late"))).group_by(User.org_id)
+    if manager is not None:
+        from ..orgs.services import scope_to_viewer
+
+        stmt = scope_to_viewer(stmt, User.org_id, manager)
+        att = scope_to_viewer(att, User.org_id, manager)
+    booked, came = dict(db.session.execute(stmt).all()), dict(db.session.execute(att).all())
+    units = {u.id: u for u in db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(set(booked))))} if booked else {}
+    out = []
+    for org_id, n in booked.items():
+        possible = n * len(sessions)
+        out.append((units[org_id], n, came.get(org_id, 0), possible,
+                    round(100 * came.get(org_id, 0) / possible) if possible else 0))
+    return sorted(out, key=lambda r: r[0].path)

@@ -1,0 +1,132 @@
+"""`flask reminders send`: the e-mail outbox for workshops.
+
+Events (booking, waitlist, promotion, change, cancellation) put a row in ``reminders`` in their own
+transaction; this command adds the T-7 and T-1 day reminders, then sends what is due. Each row has
+a unique key, so running it from cron every few minutes sends each reminder once. A send claims its
+row first (two crons never send the same one); when the SMTP server is down the row stays pending
+and is retried later with a growing delay. A worker killed mid-send leaves a claim that expires
+after CLAIM_TIMEOUT, and the row is sent again then (at least once, never lost).
+"""
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import or_, select, update
+
+from ..auth.models import User
+from ..core.mail import MailError, send_mail
+from ..core.timeutil import format_datetime, utcnow
+from ..extensions import db
+from .ical import CalSession, build_calendar
+from .models import Registration, Reminder, Workshop, WorkshopSession
+from .services import _queue
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_ATTEMPTS = 12
+
+
+def queue_due(now=None) -> int:
+    """Queue T-7 and T-1 reminders for booked trainees of sessions coming up."""
+    now = now or utcnow()
+    n = 0
+    sessions = db.session.scalars(select(WorkshopSession).join(Workshop, WorkshopSession.workshop_id == Workshop.id)
+                                  .where(Workshop.status == "published", WorkshopSession.status == "scheduled",
+                                         WorkshopSession.starts_at > now,
+                                         WorkshopSession.starts_at <= now + timedelta(days=7))).all()
+    for s in sessions:
+        kind = "t1" if s.starts_at - now <= timedelta(days=1) else "t7"
+        ws = db.session.get(Workshop, s.workshop_id)
+        for user_id in db.session.scalars(select(Registration.user_id).where(Registration.workshop_id == ws.id,
+                                                                             Registration.status == "booked")):
+            key = f"{kind}:{s.id}:{user_id}:{s.starts_at:%Y%m%d%H%M}"
+            before = db.session.scalar(select(Reminder.id).where(Reminder.key == key))
+            if before is None:
+                _queue(kind, key, user_id, ws, s.id)
+                n += 1
+    db.session.commit()
+    return n
+
+
+def _calendar_for(ws, session=None, method="REQUEST"):
+    sessions = [session] if session is not None else list(ws.sessions)
+    items = [CalSession(uid=f"workshop-{ws.id}-session-{s.id}@thuvien-hoctap", sequence=s.sequence,
+                        title=f"{ws.title}: {s.title}", starts_at=s.starts_at, ends_at=s.ends_at, venue=s.venue,
+                        description=ws.description or "", cancelled=s.status == "cancelled",
+                        url=url_for("workshops.detail", workshop_id=ws.id, _external=True))
+             for s in sessions]
+    return build_calendar(items, name=ws.title, method=method)
+
+
+def _message(rem, user, ws, session):
+    when = "\n".join(f"- {s.title}: {format_datetime(s.starts_at)} – {format_datetime(s.ends_at)[-5:]}, {s.venue}"
+                     + (f" ({_('ĐÃ HUỶ')})" if s.status == "cancelled" else "")
+                     for s in ws.sessions)
+    link = url_for("workshops.detail", workshop_id=ws.id, _external=True)
+    subjects = {
+        "booked": _("Đã xác nhận chỗ: %(t)s", t=ws.title),
+        "waitlisted": _("Bạn đang trong danh sách chờ: %(t)s", t=ws.title),
+        "promoted": _("Bạn đã có chỗ: %(t)s", t=ws.title),
+        "t7": _("Còn một tuần: %(t)s", t=ws.title),
+        "t1": _("Ngày mai: %(t)s", t=ws.title),
+        "changed": _("Thay đổi lịch: %(t)s", t=ws.title),
+        "cancelled": _("Huỷ buổi học: %(t)s", t=ws.title),
+    }
+    intro = {
+        "booked": _("Bạn đã có chỗ trong lớp tập huấn dưới đây."),
+        "waitlisted": _("Lớp đã đủ chỗ; bạn ở danh sách chờ và sẽ được báo ngay khi có chỗ."),
+        "promoted": _("Có người huỷ, bạn đã được chuyển từ danh sách chờ sang danh sách chính thức."),
+        "t7": _("Lớp tập huấn bạn đăng ký sẽ bắt đầu sau một tuần."),
+        "t1": _("Lớp tập huấn bạn đăng ký bắt đầu vào ngày mai."),
+        "changed": _("Lịch của một buổi học đã thay đổi. Lịch mới ở dưới và trong tệp đính kèm."),
+        "cancelled": _("Một buổi học đã bị huỷ."),
+    }
+    body = _("Xin chào %(name)s,", name=user.name) + "\n\n" + intro[rem.kind] + "\n\n" + ws.title + "\n" + when + \
+        "\n\n" + _("Xem chi tiết, huỷ đăng ký hoặc thêm vào lịch: %(link)s", link=link) + "\n"
+    method = "CANCEL" if rem.kind == "cancelled" else "REQUEST"
+    attach = [("lich-tap-huan.ics", "text/calendar", _calendar_for(ws, session, method))] \
+        if rem.kind != "waitlisted" else []
+    return subjects[rem.kind], body, attach
+
+
+def _claim(rem_id, now) -> bool:
+    return db.session.execute(
+        update(Reminder).where(Reminder.id == rem_id,
+                               or_(Reminder.status == "pending",
+                                   (Reminder.status == "sending") & (Reminder.claimed_at < now - CLAIM_TIMEOUT)))
+        .values(status="sending", claimed_at=now).execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def send_due(now=None) -> dict:
+    now = now or utcnow()
+    stats = {"sent": 0, "failed": 0}
+    due = db.session.scalars(select(Reminder.id).where(or_(
+        (Reminder.status == "pending") & (Reminder.next_try_at <= now),
+        (Reminder.status == "sending") & (Reminder.claimed_at < now - CLAIM_TIMEOUT),
+    )).order_by(Reminder.id)).all()
+    db.session.commit()
+    for rem_id in due:
+        if not _claim(rem_id, now):
+            db.session.rollback()
+            continue
+        db.session.commit()
+        rem = db.session.get(Reminder, rem_id)
+        user = db.session.get(User, rem.user_id)
+        ws = db.session.get(Workshop, rem.workshop_id)
+        session = db.session.get(WorkshopSession, rem.session_id) if rem.session_id else None
+        try:
+            with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+                subject, body, attach = _message(rem, user, ws, session)
+            send_mail(user.email, subject, body, attach)
+        except MailError as exc:
+            rem.attempts += 1
+            rem.last_error = str(exc)[:500]
+            rem.status = "dropped" if rem.attempts >= MAX_ATTEMPTS else "pending"
+            rem.next_try_at = now + timedelta(minutes=5 * 2 ** min(rem.attempts, 8))
+            stats["failed"] += 1
+        else:
+            rem.status, rem.sent_at, rem.attempts = "sent", utcnow(), rem.attempts + 1
+            stats["sent"] += 1
+        db.session.commit()
+    return stats

@@ -1,0 +1,385 @@
+"""Workshops: who may sign up, seats and the waitlist, approval, cancellation, attendance.
+
+The last seat cannot be taken twice: a sign-up locks the workshop row (SELECT … FOR UPDATE on
+PostgreSQL; on SQLite a writing request holds the database write lock from BEGIN IMMEDIATE), and
+counts the booked seats inside that lock.
+"""
+import hashlib
+import hmac
+import secrets
+import struct
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from ..core.errors import Conflict, ServiceError
+from ..core.timeutil import utcnow
+from ..courses.models import Course, Module
+from ..courses.services import enrolled_filter, is_enrolled
+from ..extensions import db
+from ..orgs.models import OrgUnit
+from ..progress.models import ModuleProgress
+from .models import (ATTENDANCE, Attendance, CalendarFeed, Registration, RegistrationEvent, Reminder, Workshop,
+                     WorkshopSession, WorkshopTarget)
+
+ACTIVE = ("requested", "booked", "waitlisted")
+CHECKIN_STEP = 60  # seconds a check-in code lives
+CHECKIN_EARLY = timedelta(minutes=30)
+
+
+def lock_workshop(workshop_id) -> Workshop:
+    stmt = select(Workshop).where(Workshop.id == workshop_id)
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    ws = db.session.scalar(stmt.execution_options(populate_existing=True))
+    if ws is None:
+        raise ServiceError(_("Không tìm thấy lớp tập huấn."), status=404, code="not_found")
+    return ws
+
+
+# --- who sees what --------------------------------------------------------------------------------
+
+def targets(ws) -> list[OrgUnit]:
+    return db.session.scalars(select(OrgUnit).join(WorkshopTarget, WorkshopTarget.org_id == OrgUnit.id)
+                              .where(WorkshopTarget.workshop_id == ws.id)).all()
+
+
+def is_targeted(user, ws, target_units=None) -> bool:
+    units = targets(ws) if target_units is None else target_units
+    return not units or any(user.org.is_within(u) for u in units)
+
+
+def visible_workshops(user):
+    """Published workshops of courses the user is enrolled in (and targeted at them), plus the ones
+    they are registered for; staff and admins also see drafts of their courses."""
+    from ..courses.models import CourseStaff
+
+    stmt = select(Workshop).join(Course, Workshop.course_id == Course.id)
+    if user.role == "admin":
+        return db.session.scalars(stmt.order_by(Workshop.id.desc())).all()
+    staff = select(CourseStaff.course_id).where(CourseStaff.user_id == user.id)
+    mine = select(Registration.workshop_id).where(Registration.user_id == user.id)
+    rows = db.session.scalars(stmt.where(or_(
+        Workshop.course_id.in_(staff), Workshop.id.in_(mine),
+        (Workshop.status != "draft") & (Course.status == "published") & enrolled_filter(user),
+    ))).all()
+    if user.role == "manager":
+        # managers also see workshops aimed at units in their subtree
+        extra = db.session.scalars(stmt.join(WorkshopTarget, WorkshopTarget.workshop_id == Workshop.id)
+                                   .join(OrgUnit, WorkshopTarget.org_id == OrgUnit.id)
+                                   .where(Workshop.status != "draft", OrgUnit.path.startswith(user.org.path))).all()
+        rows = list({w.id: w for w in list(rows) + list(extra)}.values())
+    cache = {}
+    out = []
+    for w in rows:
+        if w.status == "draft" or user.role != "trainee":
+            out.append(w)
+            continue
+        cache.setdefault(w.id, targets(w))
+        if is_targeted(user, w, cache[w.id]):
+            out.append(w)
+        elif db.session.scalar(select(Registration.id).where(Registration.workshop_id == w.id,
+                                                             Registration.user_id == user.id)):
+            out.append(w)
+    return sorted(out, key=lambda w: first_start(w) or utcnow())
+
+
+def first_start(ws):
+    starts = [s.starts_at for s in ws.sessions if s.status == "scheduled"]
+    return min(starts) if starts else None
+
+
+def last_end(ws):
+    ends = [s.ends_at for s in ws.sessions if s.status == "scheduled"]
+    return max(ends) if ends else None
+
+
+def registration_of(user, ws) -> Registration | None:
+    return db.session.scalar(select(Registration).where(Registration.workshop_id == ws.id,
+                                                        Registration.user_id == user.id))
+
+
+def booked_count(ws) -> int:
+    return db.session.scalar(select(func.count(Registration.id)).where(Registration.workshop_id == ws.id,
+                                                                       Registration.status == "booked"))
+
+
+def prework_missing(user, ws) -> list[Module]:
+    ids = ws.prework_module_ids or []
+    if not ids:
+        return []
+    done = set(db.session.scalars(select(ModuleProgress.module_id).where(
+        ModuleProgress.user_id == user.id, ModuleProgress.module_id.in_(ids), ModuleProgress.state == "complete")))
+    return db.session.scalars(select(Module).where(Module.id.in_([i for i in ids if i not in done]))).all()
+
+
+def why_not_signup(user, ws, now=None) -> str | None:
+    now = now or utcnow()
+    if ws.status != "published":
+        return _("Lớp tập huấn chưa mở đăng ký.")
+    course = db.session.get(Course, ws.course_id)
+    if not is_enrolled(user, course):
+        return _("Bạn chưa được ghi danh khoá học của lớp này.")
+    if not is_targeted(user, ws):
+        return _("Lớp này dành cho đơn vị khác.")
+    if ws.signup_opens_at and now < ws.signup_opens_at:
+        return _("Chưa đến thời gian đăng ký.")
+    if ws.signup_closes_at and now >= ws.signup_closes_at:
+        return _("Đã hết hạn đăng ký.")
+    start = first_start(ws)
+    if start is None or now >= start:
+        return _("Lớp tập huấn đã bắt đầu hoặc chưa có buổi học.")
+    reg = registration_of(user, ws)
+    if reg is not None and reg.status in ACTIVE:
+        return _("Bạn đã đăng ký lớp này.")
+    if ws.prework_before == "signup":
+        missing = prework_missing(user, ws)
+        if missing:
+            return _("Cần hoàn thành trước: %(m)s.", m=", ".join(m.title for m in missing))
+    return None
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+def _set_status(reg, status, by=None, note="", now=None):
+    now = now or utcnow()
+    reg.status, reg.updated_at = status, now
+    if status == "waitlisted":
+        reg.waitlisted_at = now
+    event = RegistrationEvent(registration_id=reg.id, status=status, by_id=by.id if by else None, note=note,
+                              created_at=now)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def _queue(kind, key, user_id, ws, session_id=None, when=None):
+    """Put a reminder in the outbox once (the key is unique)."""
+    if db.session.scalar(select(Reminder.id).where(Reminder.key == key)):
+        return
+    db.session.add(Reminder(key=key, kind=kind, user_id=user_id, workshop_id=ws.id, session_id=session_id,
+                            next_try_at=when or utcnow()))
+    db.session.flush()
+
+
+def _book_or_waitlist(reg, ws, by=None, now=None):
+    if booked_count(ws) < ws.capacity:
+        event = _set_status(reg, "booked", by, now=now)
+        _queue("booked", f"booked:{event.id}", reg.user_id, ws)
+    else:
+        event = _set_status(reg, "waitlisted", by, now=now)
+        _queue("waitlisted", f"waitlisted:{event.id}", reg.user_id, ws)
+
+
+def sign_up(user, workshop_id, now=None) -> Registration:
+    now = now or utcnow()
+    ws = lock_workshop(workshop_id)
+    reason = why_not_signup(user, ws, now)
+    if reason:
+        raise Conflict(reason)
+    reg = registration_of(user, ws)
+    if reg is None:
+        reg = Registration(workshop_id=ws.id, user_id=user.id, status="requested", created_at=now)
+        db.session.add(reg)
+        db.session.flush()
+    if ws.requires_approval:
+        _set_status(reg, "requested", user, now=now)
+    else:
+        _book_or_waitlist(reg, ws, user, now)
+    return reg
+
+
+def decide(reg, approve: bool, by, note=""):
+    ws = lock_workshop(reg.workshop_id)
+    db.session.refresh(reg)
+    if reg.status != "requested":
+        raise Conflict(_("Yêu cầu này đã được xử lý."))
+    if approve:
+        _book_or_waitlist(reg, ws, by)
+    else:
+        _set_status(reg, "declined", by, note)
+    return reg
+
+
+def cancel(reg, by, now=None, *, staff=False):
+    """Cancel a registration (up to the cut-off, unless staff do it); the first on the waitlist
+    takes a freed seat."""
+    now = now or utcnow()
+    ws = lock_workshop(reg.workshop_id)
+    db.session.refresh(reg)
+    if reg.status not in ACTIVE:
+        raise Conflict(_("Đăng ký này đã bị huỷ hoặc từ chối."))
+    start = first_start(ws)
+    if not staff and start and now > start - timedelta(hours=ws.cancel_cutoff_hours):
+        raise ServiceError(_("Đã quá hạn huỷ (trước buổi đầu %(h)d giờ). Hãy liên hệ giảng viên.",
+                             h=ws.cancel_cutoff_hours), status=409, code="too_late")
+    was_booked = reg.status == "booked"
+    _set_status(reg, "cancelled", by, now=now)
+    if was_booked:
+        promote(ws, now)
+    return reg
+
+
+def promote(ws, now=None):
+    """Fill free seats from the waitlist, first come first served."""
+    free = ws.capacity - booked_count(ws)
+    if free <= 0:
+        return []
+    waiting = db.session.scalars(select(Registration).where(Registration.workshop_id == ws.id,
+                                                            Registration.status == "waitlisted")
+                                 .order_by(Registration.waitlisted_at, Registration.id).limit(free)).all()
+    for reg in waiting:
+        event = _set_status(reg, "booked", None, _("Được chuyển từ danh sách chờ"), now)
+        _queue("promoted", f"promoted:{event.id}", reg.user_id, ws)
+    return waiting
+
+
+# --- sessions ------------------------------------------------------------------------------------------
+
+def new_session(ws, *, title, starts_at, ends_at, venue, trainer) -> WorkshopSession:
+    if not title or not title.strip():
+        raise ServiceError(_("Hãy nhập tên buổi học."), field="title")
+    if ends_at <= starts_at:
+        raise ServiceError(_("Giờ kết thúc phải sau giờ bắt đầu."), field="ends_at")
+    s = WorkshopSession(workshop_id=ws.id, title=title.strip(), starts_at=starts_at, ends_at=ends_at,
+                        venue=venue or "", trainer=trainer or "", checkin_secret=secrets.token_hex(20))
+    db.session.add(s)
+    db.session.flush()
+    return s
+
+
+def change_session(session, *, title, starts_at, ends_at, venue, trainer):
+    if ends_at <= starts_at:
+        raise ServiceError(_("Giờ kết thúc phải sau giờ bắt đầu."), field="ends_at")
+    changed = (session.title, session.starts_at, session.ends_at, session.venue, session.trainer) != \
+        (title, starts_at, ends_at, venue, trainer)
+    if not changed:
+        return False
+    session.title, session.starts_at, session.ends_at, session.venue, session.trainer = \
+        title, starts_at, ends_at, venue or "", trainer or ""
+    session.sequence += 1
+    _notify_booked(session, "changed")
+    db.session.flush()
+    return True
+
+
+def cancel_session(session):
+    if session.status == "cancelled":
+        return
+    session.status = "cancelled"
+    session.sequence += 1
+    _notify_booked(session, "cancelled")
+    db.session.flush()
+
+
+def _notify_booked(session, kind):
+    ws = db.session.get(Workshop, session.workshop_id)
+    if ws.status != "published":
+        return
+    for user_id in db.session.scalars(select(Registration.user_id).where(Registration.workshop_id == ws.id,
+                                                                         Registration.status == "booked")):
+        _queue(kind, f"{kind}:{session.id}:{session.sequence}:{user_id}", user_id, ws, session.id)
+
+
+# --- attendance ------------------------------------------------------------------------------------------
+
+def mark(session, user_id, status, by=None, source="roster", now=None):
+    if status not in ATTENDANCE:
+        raise ServiceError(_("Trạng thái điểm danh không hợp lệ."))
+    now = now or utcnow()
+    row = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user_id))
+    if row is None:
+        row = Attendance(session_id=session.id, user_id=user_id, status=status, source=source,
+                         marked_by_id=by.id if by else None, marked_at=now)
+        db.session.add(row)
+    elif row.status != status:
+        row.status, row.source, row.marked_by_id, row.marked_at = status, source, by.id if by else None, now
+    db.session.flush()
+    _attendance_changed(session, user_id)
+    return row
+
+
+def _attendance_changed(session, user_id):
+    """Attendance feeds the completion rules: refresh the trainee's progress in this transaction."""
+    from ..progress.services import refresh
+
+    ws = db.session.get(Workshop, session.workshop_id)
+    if ws.activity_id:
+        refresh(user_id, db.session.get(Course, ws.course_id))
+
+
+def roster(session):
+    """Booked trainees with their attendance, for the instructor's phone."""
+    from ..auth.models import User
+    from ..core.text import vi_name_key
+
+    rows = db.session.execute(
+        select(User, Attendance.status).join(Registration, Registration.user_id == User.id)
+        .outerjoin(Attendance, (Attendance.user_id == User.id) & (Attendance.session_id == session.id))
+        .where(Registration.workshop_id == session.workshop_id, Registration.status == "booked")).all()
+    return sorted(rows, key=lambda r: vi_name_key(r[0].name))
+
+
+def mark_all_present(session, by):
+    for user, status in roster(session):
+        if status is None:
+            mark(session, user.id, "present", by)
+
+
+def checkin_code(session, now=None) -> str:
+    now = now or utcnow()
+    step = int(now.timestamp()) // CHECKIN_STEP
+    digest = hmac.new(session.checkin_secret.encode(), struct.pack(">Q", step), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:4], 'big') % 1_000_000:06d}"
+
+
+def check_in(user, session, code, now=None):
+    """A trainee checks in with the code the instructor shows; it rotates and works only in the
+    session window."""
+    now = now or utcnow()
+    if session.status != "scheduled" or not (session.starts_at - CHECKIN_EARLY <= now <= session.ends_at):
+        raise ServiceError(_("Chỉ điểm danh được trong thời gian buổi học."), status=409, code="outside_window")
+    reg = db.session.scalar(select(Registration).where(Registration.workshop_id == session.workshop_id,
+                                                       Registration.user_id == user.id))
+    if reg is None or reg.status != "booked":
+        raise ServiceError(_("Bạn không có chỗ trong lớp này."), status=403, code="not_booked")
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    valid = {checkin_code(session, now), checkin_code(session, now - timedelta(seconds=CHECKIN_STEP))}
+    if not any(hmac.compare_digest(code, v) for v in valid):
+        raise ServiceError(_("Mã điểm danh không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị."), status=422,
+                           code="bad_code", field="code")
+    status = "late" if now > session.starts_at + timedelta(minutes=15) else "present"
+    existing = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id,
+                                                          Attendance.user_id == user.id))
+    if existing is not None and existing.status in ("present", "late"):
+        return existing
+    return mark(session, user.id, status, None, "checkin", now)
+
+
+def outcome(ws, user_id, now=None):
+    """attended, partly attended, no-show or None (not over yet / not booked)."""
+    now = now or utcnow()
+    sessions = [s for s in ws.sessions if s.status == "scheduled"]
+    marks = dict(db.session.execute(select(Attendance.session_id, Attendance.status).where(
+        Attendance.user_id == user_id, Attendance.session_id.in_([s.id for s in sessions]))).all())
+    came = sum(1 for s in sessions if marks.get(s.id) in ("present", "late"))
+    if sessions and came == len(sessions):
+        return "attended"
+    if came:
+        return "partly_attended"
+    end = last_end(ws)
+    if end and now > end:
+        return "no_show"
+    return None
+
+
+def feed_for(user, reset=False) -> CalendarFeed:
+    feed = db.session.get(CalendarFeed, user.id)
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id, secret=secrets.token_urlsafe(24))
+        db.session.add(feed)
+    elif reset:
+        feed.secret = secrets.token_urlsafe(24)
+    db.session.flush()
+    return feed
