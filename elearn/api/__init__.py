@@ -65,7 +65,7 @@ def init_app(app):
         }},
         "security": [{"bearer": []}, {"cookie": []}],
     })
-    from . import courses, progress, quizzes, views  # noqa: F401
+    from . import courses, progress, quizzes, views, workshops  # noqa: F401
 
     api.init_app(app)
     api.register_blueprint(bp)

@@ -140,3 +140,40 @@ class UserProgressSchema(ma.Schema):
     name = ma.fields.String()
     org = ma.fields.String()
     courses = ma.fields.List(ma.fields.Nested(CourseProgressSchema))
+
+
+class SessionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    starts_at = ma.fields.DateTime(metadata={"description": "UTC"})
+    ends_at = ma.fields.DateTime()
+    venue = ma.fields.String()
+    trainer = ma.fields.String()
+    status = ma.fields.String()
+
+
+class WorkshopSchema(ma.Schema):
+    id = ma.fields.Integer()
+    course = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.String()
+    capacity = ma.fields.Integer()
+    booked = ma.fields.Integer()
+    my_status = ma.fields.String(allow_none=True)
+    sessions = ma.fields.List(ma.fields.Nested(SessionSchema))
+
+
+class RegistrationSchema(ma.Schema):
+    workshop_id = ma.fields.Integer()
+    status = ma.fields.String()
+
+
+class CheckinSchema(ma.Schema):
+    code = ma.fields.String(required=True, validate=ma.validate.Length(min=4, max=12))
+
+
+class AttendanceRowSchema(ma.Schema):
+    user_id = ma.fields.Integer()
+    name = ma.fields.String()
+    org = ma.fields.String()
+    sessions = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(allow_none=True))

@@ -1,0 +1,115 @@
+"""Workshops: list what I can see, sign up, cancel, check in, read attendance (staff, and managers
+for their own units)."""
+from flask_login import current_user
+from flask_smorest import abort
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..core.errors import ServiceError
+from ..courses import services as courses
+from ..courses.models import Course
+from ..courses.permissions import can_edit_course
+from ..extensions import db
+from ..orgs.permissions import can_view_org
+from ..workshops import services
+from ..workshops.models import Attendance, Registration, Workshop, WorkshopSession
+from . import bp
+from .schemas import AttendanceRowSchema, CheckinSchema, ErrorSchema, RegistrationSchema, WorkshopSchema
+
+
+def _body(ws):
+    reg = services.registration_of(current_user, ws)
+    return {"id": ws.id, "course": db.session.get(Course, ws.course_id).slug, "title": ws.title, "status": ws.status,
+            "capacity": ws.capacity, "booked": services.booked_count(ws), "my_status": reg.status if reg else None,
+            "sessions": ws.sessions}
+
+
+def _visible(workshop_id):
+    ws = db.session.get(Workshop, workshop_id)
+    if ws is None or ws.id not in {w.id for w in services.visible_workshops(current_user)}:
+        abort(404, message="Không tìm thấy lớp tập huấn.")
+    return ws
+
+
+@bp.route("/workshops")
+@bp.response(200, WorkshopSchema(many=True))
+def list_workshops():
+    """Các lớp tập huấn tôi được xem, kèm trạng thái đăng ký của tôi"""
+    return [_body(w) for w in services.visible_workshops(current_user)]
+
+
+@bp.route("/workshops/<int:workshop_id>/registration", methods=["POST"])
+@bp.response(201, RegistrationSchema)
+@bp.alt_response(409, schema=ErrorSchema, description="Không đăng ký được (hết hạn, đã đăng ký, …)")
+def sign_up(workshop_id):
+    """Đăng ký (có chỗ, vào danh sách chờ, hoặc chờ duyệt)"""
+    _visible(workshop_id)
+    try:
+        reg = services.sign_up(current_user, workshop_id)
+    except ServiceError as err:
+        db.session.rollback()
+        abort(err.status, message=err.message)
+    db.session.commit()
+    return {"workshop_id": workshop_id, "status": reg.status}
+
+
+@bp.route("/workshops/<int:workshop_id>/registration", methods=["DELETE"])
+@bp.response(200, RegistrationSchema)
+@bp.alt_response(409, schema=ErrorSchema, description="Quá hạn huỷ")
+def cancel(workshop_id):
+    """Huỷ đăng ký"""
+    ws = _visible(workshop_id)
+    reg = services.registration_of(current_user, ws)
+    if reg is None:
+        abort(404, message="Bạn chưa đăng ký lớp này.")
+    try:
+        services.cancel(reg, current_user)
+    except ServiceError as err:
+        db.session.rollback()
+        abort(err.status, message=err.message)
+    db.session.commit()
+    return {"workshop_id": workshop_id, "status": reg.status}
+
+
+@bp.route("/sessions/<int:session_id>/checkin", methods=["POST"])
+@bp.arguments(CheckinSchema)
+@bp.response(200, RegistrationSchema)
+@bp.alt_response(422, schema=ErrorSchema, description="Mã sai hoặc hết hạn")
+def check_in(args, session_id):
+    """Điểm danh bằng mã giảng viên đang hiển thị"""
+    session = db.session.get(WorkshopSession, session_id)
+    if session is None:
+        abort(404, message="Không tìm thấy buổi học.")
+    _visible(session.workshop_id)
+    try:
+        row = services.check_in(current_user, session, args["code"])
+    except ServiceError as err:
+        db.session.rollback()
+        abort(err.status, message=err.message)
+    db.session.commit()
+    return {"workshop_id": session.workshop_id, "status": row.status}
+
+
+@bp.route("/workshops/<int:workshop_id>/attendance")
+@bp.response(200, AttendanceRowSchema(many=True))
+@bp.alt_response(403, schema=ErrorSchema, description="Không phải giảng viên của khoá hoặc quản lý")
+def attendance(workshop_id):
+    """Điểm danh từng buổi: giảng viên của khoá xem tất cả, quản lý xem người trong đơn vị mình"""
+    ws = db.session.get(Workshop, workshop_id)
+    if ws is None:
+        abort(404, message="Không tìm thấy lớp tập huấn.")
+    course = db.session.get(Course, ws.course_id)
+    staff = can_edit_course(current_user, course, courses.is_staff(current_user, course))
+    if not staff and current_user.role != "manager":
+        abort(403, message="Bạn không xem được điểm danh của lớp này.")
+    users = db.session.scalars(select(User).join(Registration, Registration.user_id == User.id).where(
+        Registration.workshop_id == ws.id, Registration.status == "booked")).all()
+    if not staff:
+        users = [u for u in users if can_view_org(current_user, u.org)]
+    ids = [s.id for s in ws.sessions]
+    marks = {}
+    for sid, uid, status in db.session.execute(select(Attendance.session_id, Attendance.user_id, Attendance.status)
+                                               .where(Attendance.session_id.in_(ids))) if ids else []:
+        marks[(uid, sid)] = status
+    return [{"user_id": u.id, "name": u.name, "org": u.org.code,
+             "sessions": {str(s): marks.get((u.id, s)) for s in ids}} for u in users]
