@@ -30,7 +30,8 @@ def send_mail(to: str, subject: str, body: str, attachments=()) -> str:
     msg.set_content(body)
     for filename, content_type, data in attachments:
         maintype, subtype = content_type.split("/", 1)
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        params = {"charset": "utf-8"} if maintype == "text" else None  # Vietnamese text in .ics files
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename, params=params)
     if not cfg.get("MAIL_SERVER"):
         return _to_outbox(msg)
     try:
