@@ -465,7 +465,8 @@ def _apply_activities(w, course, module, mspec):
             _apply_quiz(w, course, module, activity, aspec)
     present = {a.slug for a in mspec.activities}
     for slug, activity in existing.items():
-        if slug not in present:
+        # Only what the files describe is archived; materials and workshops added on the web stay.
+        if slug not in present and activity.kind in ACTIVITY_KINDS:
             w.set(activity, status="archived")
 
 

@@ -97,6 +97,44 @@ def load_courses():
     return report
 
 
+def load_workshop():
+    """One upcoming two-day workshop (two weeks ahead), counted in the IT course's last module."""
+    from datetime import datetime, time, timedelta, timezone
+
+    from sqlalchemy import select
+
+    from ..core.timeutil import LOCAL_TZ
+    from ..courses import services as courses
+    from ..courses.models import Activity, Module
+    from ..workshops import services as workshops
+    from ..workshops.models import Workshop
+
+    title = "Tập huấn nghiệp vụ thư viện cấp xã 2026"
+    course = courses.get_course("ung-dung-cntt-internet")
+    if db.session.scalar(select(Workshop.id).where(Workshop.title == title)):
+        return
+    module = db.session.scalars(select(Module).where(Module.course_id == course.id)
+                                .order_by(Module.position.desc())).first()
+    ws = Workshop(course_id=course.id, title=title, capacity=20, status="published", cancel_cutoff_hours=48,
+                  description="Hai ngày tại Thư viện tỉnh Lạng Sơn: Luật Thư viện, ứng dụng CNTT và Internet, "
+                              "thực hành biên mục. Mang theo máy tính xách tay nếu có.")
+    db.session.add(ws)
+    db.session.flush()
+    act = Activity(module_id=module.id, course_id=course.id, kind="workshop", slug="tap-huan-truc-tiep",
+                   title=title, position=99, status="published", settings={"completion": "attended"})
+    db.session.add(act)
+    db.session.flush()
+    ws.activity_id = act.id
+    day = (datetime.now(LOCAL_TZ) + timedelta(days=14)).date()
+
+    def at(d, hh, mm):
+        return datetime.combine(d, time(hh, mm), tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+
+    for n, d in enumerate((day, day + timedelta(days=1)), start=1):
+        workshops.new_session(ws, title=f"Ngày {n}", starts_at=at(d, 8, 0), ends_at=at(d, 11, 30),
+                              venue="Hội trường Thư viện tỉnh Lạng Sơn", trainer="Lương Thị Hạnh")
+
+
 @demo_cli.command("load")
 @click.option("--reset-passwords", is_flag=True, help="Đặt mật khẩu mới cho các tài khoản trình diễn và in ra.")
 def load_cmd(reset_passwords):
@@ -104,6 +142,7 @@ def load_cmd(reset_passwords):
     load_orgs()
     printed = load_accounts(reset_passwords)
     report = load_courses()
+    load_workshop()
     db.session.commit()
     click.echo(f"Đã nạp {len(ORG_TREE)} đơn vị trình diễn và {len(report.courses)} khoá học.")
     if printed:

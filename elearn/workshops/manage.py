@@ -78,6 +78,7 @@ def _save(ws, form, course):
         db.session.get(Activity, ws.activity_id).status = "archived"
         ws.activity_id = None
     db.session.flush()
+    services.sync_posttest(ws)
 
 
 @bp.route("/courses/<slug>/workshops/new", methods=["GET", "POST"])

@@ -246,6 +246,8 @@ def new_session(ws, *, title, starts_at, ends_at, venue, trainer) -> WorkshopSes
                         venue=venue or "", trainer=trainer or "", checkin_secret=secrets.token_hex(20))
     db.session.add(s)
     db.session.flush()
+    db.session.refresh(ws)
+    sync_posttest(ws)
     return s
 
 
@@ -261,6 +263,7 @@ def change_session(session, *, title, starts_at, ends_at, venue, trainer):
     session.sequence += 1
     _notify_booked(session, "changed")
     db.session.flush()
+    sync_posttest(db.session.get(Workshop, session.workshop_id))
     return True
 
 
@@ -349,6 +352,12 @@ def check_in(user, session, code, now=None):
     if not any(hmac.compare_digest(code, v) for v in valid):
         raise ServiceError(_("Mã điểm danh không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị."), status=422,
                            code="bad_code", field="code")
+    ws = db.session.get(Workshop, session.workshop_id)
+    if ws.prework_before == "attend":
+        missing = prework_missing(user, ws)
+        if missing:
+            raise ServiceError(_("Cần hoàn thành trước khi tham dự: %(m)s.", m=", ".join(m.title for m in missing)),
+                               status=409, code="prework_missing")
     status = "late" if now > session.starts_at + timedelta(minutes=15) else "present"
     existing = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id,
                                                           Attendance.user_id == user.id))
@@ -383,3 +392,15 @@ def feed_for(user, reset=False) -> CalendarFeed:
         feed.secret = secrets.token_urlsafe(24)
     db.session.flush()
     return feed
+
+
+def sync_posttest(ws):
+    """The post-test opens when the last session ends."""
+    from ..quizzes.models import Quiz
+
+    if not ws.posttest_activity_id:
+        return
+    quiz = db.session.get(Quiz, ws.posttest_activity_id)
+    if quiz is not None:
+        quiz.open_at = last_end(ws)
+        db.session.flush()

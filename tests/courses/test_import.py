@@ -103,3 +103,16 @@ def test_lesson_html_is_sanitized_even_if_it_reaches_the_renderer(db):
     from elearn.core.sanitize import clean_html
 
     assert clean_html('<p onclick="x()">a<script>b</script></p>') == "<p>a</p>"
+
+
+def test_reimport_keeps_activities_added_on_the_web(runner, db, course_dir, make_user):
+    from elearn.courses import services
+
+    assert _import(runner, course_dir).exit_code == 0
+    module = db.session.scalar(select(Module).where(Module.slug == "mot"))
+    material = services.new_material(module, "Văn bản Luật (PDF)")
+    material.status = "published"
+    db.session.commit()
+    assert _import(runner, course_dir).exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(Activity, material.id).status == "published"
