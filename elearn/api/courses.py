@@ -3,7 +3,7 @@ from flask_login import current_user
 from flask_smorest import abort
 
 from ..courses import services
-from ..courses.models import Activity, Course
+from ..courses.models import Activity, Course, Module
 from ..courses.permissions import can_edit_course, can_view_course
 from ..extensions import db
 from . import bp
@@ -62,11 +62,11 @@ def get_lesson(lesson_id):
         abort(404, message="Không tìm thấy bài học.")
     course = db.session.get(Course, act.course_id)
     editor = _visible_course(course)
-    outline = services.load_outline(course, include_unpublished=editor)
-    state = next((s for s in services.module_states(current_user, course, outline) if s.module.id == act.module_id), None)
-    if state is None or act not in state.activities:
+    access = services.activity_access(current_user, course, act, editor=editor)
+    if access == "hidden":
         abort(404, message="Không tìm thấy bài học.")
-    if state.state == "locked" and not editor:
-        abort(403, message="Module này chưa mở: hãy hoàn thành " + ", ".join(m.title for m in state.missing) + ".")
-    return {"id": act.id, "title": act.title, "course": course.slug, "module": state.module.slug,
+    if access == "locked":
+        abort(403, message="Module này chưa mở: hãy hoàn thành các module trước.")
+    module = db.session.get(Module, act.module_id)
+    return {"id": act.id, "title": act.title, "course": course.slug, "module": module.slug,
             "minutes": act.lesson.minutes, "body_html": act.lesson.body_html, "sources": act.lesson.sources}

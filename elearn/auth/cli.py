@@ -3,6 +3,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from ..core.cli import run_csv_import
 from ..core.errors import ServiceError
 from ..extensions import db
 from ..orgs.services import get_by_code
@@ -46,24 +47,9 @@ def create_cmd(email, name, role, org_code):
 @click.option("--dry-run", is_flag=True, help="Kiểm tra mà không ghi gì.")
 def import_cmd(file, dry_run):
     """Import FILE.csv with columns email,name,role,org_code (all or nothing)."""
-    try:
-        result = services.import_users(file.read())
-    except ServiceError as err:
-        db.session.rollback()
-        click.echo(f"{file.name}: {err.message}", err=True)
-        sys.exit(1)
-    if result.errors:
-        db.session.rollback()
-        for line, message in result.errors:
-            click.echo(f"{file.name}:{line}: {message}", err=True)
-        click.echo(f"{len(result.errors)} lỗi; không ghi gì.", err=True)
-        sys.exit(1)
-    if dry_run:
-        db.session.rollback()
-        click.echo(f"(thử) sẽ tạo {len(result.created)} tài khoản; chưa ghi gì.")
-    else:
-        db.session.commit()
-        click.echo(f"Đã tạo {len(result.created)} tài khoản. Người dùng đặt mật khẩu qua \"Quên mật khẩu\".")
+    run_csv_import(file, services.import_users, dry_run, lambda r, dry: (
+        f"(thử) sẽ tạo {len(r.created)} tài khoản; chưa ghi gì." if dry else
+        f"Đã tạo {len(r.created)} tài khoản. Người dùng đặt mật khẩu qua \"Quên mật khẩu\"."))
 
 
 @tokens_cli.command("create")

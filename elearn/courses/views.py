@@ -87,14 +87,10 @@ def download(slug, file_id):
     act = db.session.get(Activity, f.activity_id)
     if act is None or act.course_id != course.id:
         abort(404)
-    module = db.session.get(Module, act.module_id)
+    access = services.activity_access(current_user, course, act, editor=editor)
+    if access != "open":
+        abort(404 if access == "hidden" else 403)
     if not editor:
-        if act.status != "published" or module.status != "published":
-            abort(404)
-        outline = services.load_outline(course, include_unpublished=False)
-        state = next(s for s in services.module_states(current_user, course, outline) if s.module.id == module.id)
-        if state.state == "locked":
-            abort(403)
         want_write()
         services.record_view(current_user, act)
         db.session.commit()

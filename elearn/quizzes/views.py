@@ -26,13 +26,9 @@ def load_quiz(activity_id):
     if not can_view_course(current_user, course, enrolled=courses.is_enrolled(current_user, course), is_staff=staff):
         abort(404)
     module = db.session.get(Module, activity.module_id)
-    if not editor:
-        if activity.status != "published" or module.status != "published":
-            abort(404)
-        outline = courses.load_outline(course, include_unpublished=False)
-        state = next(s for s in courses.module_states(current_user, course, outline) if s.module.id == module.id)
-        if state.state == "locked":
-            abort(403)
+    access = courses.activity_access(current_user, course, activity, editor=editor)
+    if access != "open":
+        abort(404 if access == "hidden" else 403)
     return activity, course, module, services.get_quiz(activity), editor
 
 

@@ -112,10 +112,19 @@ ACCOUNT_LINE = re.compile(r"^\s+(admin|instructor|manager|trainee)\s+(\S+@\S+)\s
 
 
 class LiveServer:
-    def __init__(self, url, accounts, log_path):
+    def __init__(self, url, accounts, log_path, env=None):
         self.url = url
         self.accounts = accounts  # role -> {"email", "password"}
         self.log_path = log_path
+        self.env = env  # the server's environment (its database), for `flask` commands
+
+    def flask(self, *args, input=None):
+        """Run ``flask --app app ARGS`` against the server's database; returns stdout."""
+        proc = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=self.env, input=input,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, (f"`flask {' '.join(args)}` failed ({proc.returncode}):\n"
+                                      f"{proc.stdout}\n{proc.stderr}")
+        return proc.stdout
 
 
 class _BootFailed(Exception):
@@ -185,7 +194,7 @@ class _ServerBoot:
                      "--graceful-timeout", "5", "app:app"],
                     cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
             self._wait_until_up(url)
-            self._result = LiveServer(url, accounts, self.log_path)
+            self._result = LiveServer(url, accounts, self.log_path, env)
         except BaseException as err:  # reported by result(), in the test that needs the server
             self._error = err
 
@@ -407,3 +416,36 @@ def quiz_attempt_path(browser, live_server, session_states):
         return path
     finally:
         ctx.close()
+
+
+# --- workshops ----------------------------------------------------------------------------------------
+
+# The demo's upcoming two-day workshop (`flask demo load`), in the last module of
+# courses/ung-dung-cntt-internet and completed by attending both sessions.
+DEMO_WORKSHOP = "Tập huấn nghiệp vụ thư viện cấp xã 2026"
+WORKSHOPS_PAGE = "/workshops/"
+DEMO_WORKSHOP_PAGE = "<demo-workshop>"  # stands for the demo_workshop_path fixture in page lists
+
+
+@pytest.fixture(scope="session")
+def demo_workshop_path(browser, live_server, session_states):
+    """/workshops/<id> of DEMO_WORKSHOP, as linked from the demo trainee's /workshops/ page."""
+    ctx = browser.new_context(base_url=live_server.url, locale="vi-VN", storage_state=session_states.get("trainee"))
+    try:
+        listing = ctx.request.get(WORKSHOPS_PAGE)
+        assert listing.ok, f"{WORKSHOPS_PAGE}: {listing.status}"
+        m = re.search(r'<a href="(/workshops/\d+)">' + re.escape(DEMO_WORKSHOP) + "</a>", listing.text())
+        assert m, f"{WORKSHOPS_PAGE} does not link the demo workshop {DEMO_WORKSHOP!r}"
+        return m.group(1)
+    finally:
+        ctx.close()
+
+
+# Placeholders in the page lists of test_budget, test_axe and test_narrow_screen -> their fixtures.
+PAGE_FIXTURES = {ATTEMPT_PAGE: "quiz_attempt_path", DEMO_WORKSHOP_PAGE: "demo_workshop_path"}
+
+
+def resolve_page(path, request):
+    """A page list's path, with a placeholder replaced by its fixture's value."""
+    fixture = PAGE_FIXTURES.get(path)
+    return request.getfixturevalue(fixture) if fixture else path

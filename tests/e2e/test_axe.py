@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import ATTEMPT_PAGE, AXE_JS, COURSE_PAGE, LESSON_PAGE
+from .conftest import ATTEMPT_PAGE, AXE_JS, COURSE_PAGE, DEMO_WORKSHOP_PAGE, LESSON_PAGE, WORKSHOPS_PAGE, resolve_page
 
 pytestmark = [
     pytest.mark.e2e,
@@ -71,12 +71,12 @@ def test_login_page_has_no_serious_axe_findings(shared_page):
 PAGES = [(role, path) for role in ("admin", "instructor", "manager", "trainee") for path in ("/", "/account")]
 PAGES += [("admin", "/admin/users"), ("admin", "/admin/orgs/")]
 PAGES += [("trainee", "/courses/"), ("trainee", COURSE_PAGE), ("trainee", LESSON_PAGE), ("trainee", ATTEMPT_PAGE)]
+PAGES += [("trainee", WORKSHOPS_PAGE), ("trainee", DEMO_WORKSHOP_PAGE)]
 
 
 @pytest.mark.parametrize("role,path", PAGES, ids=[f"{r}:{p}" for r, p in PAGES])
 def test_signed_in_page_has_no_serious_axe_findings(role, path, shared_page, request):
-    if path == ATTEMPT_PAGE:
-        path = request.getfixturevalue("quiz_attempt_path")
+    path = resolve_page(path, request)
     page = shared_page(role, bypass_csp=True)
     response = page.goto(path)
     assert response.ok and urlsplit(page.url).path == path, f"{path} as {role}: {response.status} {page.url}"

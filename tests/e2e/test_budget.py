@@ -7,7 +7,7 @@ redirect hop counts as a request. data: URLs (the inline favicon) are not transf
 """
 import pytest
 
-from .conftest import ATTEMPT_PAGE, COURSE_PAGE, LESSON_PAGE
+from .conftest import ATTEMPT_PAGE, COURSE_PAGE, DEMO_WORKSHOP_PAGE, LESSON_PAGE, WORKSHOPS_PAGE, resolve_page
 
 pytestmark = pytest.mark.e2e
 
@@ -99,13 +99,14 @@ def test_login_page_cold_load_budget(new_context):
 ROLE_PAGES = [("admin", "/"), ("instructor", "/"), ("manager", "/"), ("trainee", "/"),
               ("trainee", "/account"), ("admin", "/admin/users"), ("admin", "/admin/orgs/"),
               ("trainee", "/courses/"), ("trainee", COURSE_PAGE), ("trainee", LESSON_PAGE),
-              ("trainee", ATTEMPT_PAGE)]
+              ("trainee", ATTEMPT_PAGE), ("trainee", WORKSHOPS_PAGE), ("trainee", DEMO_WORKSHOP_PAGE)]
 
 
 @pytest.mark.parametrize("role,path", ROLE_PAGES, ids=[f"{r}:{p}" for r, p in ROLE_PAGES])
 def test_signed_in_page_cold_load_budget(role, path, session_states, new_context, request):
-    if path == ATTEMPT_PAGE:  # an attempt in progress (its page also loads static/quiz.js)
-        path = request.getfixturevalue("quiz_attempt_path")
+    # A placeholder becomes its fixture's path (ATTEMPT_PAGE: an attempt in progress, whose page
+    # also loads static/quiz.js; DEMO_WORKSHOP_PAGE: the demo workshop's page).
+    path = resolve_page(path, request)
     # Only the session cookie travels into the cold context.
     page, response, meter = cold_load(new_context, path, storage_state=session_states.get(role))
     check_budget(page, response, meter, f"{path} ({role})", path)

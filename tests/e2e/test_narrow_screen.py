@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import ATTEMPT_PAGE, COURSE_PAGE, LESSON_PAGE
+from .conftest import ATTEMPT_PAGE, COURSE_PAGE, DEMO_WORKSHOP_PAGE, LESSON_PAGE, WORKSHOPS_PAGE, resolve_page
 
 pytestmark = pytest.mark.e2e
 
@@ -42,13 +42,14 @@ OTHER_PAGES = [
     pytest.param("trainee", COURSE_PAGE, id=f"trainee:{COURSE_PAGE}"),
     pytest.param("trainee", LESSON_PAGE, id=f"trainee:{LESSON_PAGE}"),
     pytest.param("trainee", ATTEMPT_PAGE, id=f"trainee:{ATTEMPT_PAGE}"),
+    pytest.param("trainee", WORKSHOPS_PAGE, id=f"trainee:{WORKSHOPS_PAGE}"),
+    pytest.param("trainee", DEMO_WORKSHOP_PAGE, id=f"trainee:{DEMO_WORKSHOP_PAGE}"),
 ]
 
 
 @pytest.mark.parametrize("role,path", OTHER_PAGES)
 def test_page_has_no_sideways_scroll_at_360px(role, path, shared_page, request):
-    if path == ATTEMPT_PAGE:
-        path = request.getfixturevalue("quiz_attempt_path")
+    path = resolve_page(path, request)
     page = shared_page(role, **PHONE)
     page.goto(path)
     assert urlsplit(page.url).path == path
