@@ -4,7 +4,7 @@ from datetime import timedelta
 import os
 import secrets
 
-from flask import Flask, g, request, session
+from flask import Flask, request
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event

@@ -1,20 +1,19 @@
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from ..core.errors import ServiceError
 from ..core.mail import MailError
 from ..core.pagination import paginate
 from ..core.ratelimit import hit_limit, login_blocked, login_failed
-from ..core.security import is_safe_next, safe_next
+from ..core.security import is_safe_next
 from ..extensions import db, login
 from ..orgs.models import OrgUnit
 from ..orgs.services import tree_rows, visible_units
 from . import bp, services
 from .forms import (ChangePasswordForm, ConfirmForm, ForgotForm, LanguageForm, LoginForm,
                     NewPasswordForm, TokenForm, UserForm, role_choices)
-from .models import ROLES, User
+from .models import User
 from .permissions import can_manage_users
 
 

@@ -2,13 +2,12 @@
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..core.errors import NotFound, ServiceError
 from ..core.markdown import reading_minutes, render
 from ..core.text import slugify
-from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import Activity, ActivityProgress, Course, CourseStaff, Enrolment, Lesson, Module
 

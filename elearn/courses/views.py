@@ -7,7 +7,7 @@ from ..core.db import want_write
 from ..core.uploads import send_stored
 from ..extensions import db
 from . import bp, services
-from .models import Activity, MaterialFile, Module
+from .models import Activity, MaterialFile
 from .permissions import can_edit_course, can_view_course
 
 

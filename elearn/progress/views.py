@@ -3,7 +3,7 @@ course's progress with overrides, and "mark as done" for trainees."""
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..auth.forms import ConfirmForm
 from ..auth.models import User
@@ -15,7 +15,6 @@ from ..courses import services as courses
 from ..courses.models import Activity, ActivityProgress, Course
 from ..courses.permissions import can_edit_course
 from ..extensions import db
-from ..orgs.services import scope_to_viewer
 from . import bp, certificates, services
 from .models import Certificate, CompletionOverride, CourseProgress
 from .permissions import can_revoke_certificates, can_view_progress_of

@@ -2,13 +2,12 @@
 essay grading, item statistics, and question import from the browser with a preview."""
 import os
 import secrets
-from datetime import datetime, timezone
+from datetime import timezone
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..auth.forms import ConfirmForm
 from ..auth.models import User
@@ -16,12 +15,12 @@ from ..core.errors import ServiceError
 from ..core.text import vi_name_key
 from ..core.timeutil import LOCAL_TZ, to_local
 from ..courses import services as courses
-from ..courses.models import Activity, Course, Module
+from ..courses.models import Activity, Course
 from ..courses.permissions import can_edit_course
 from ..extensions import db
 from . import bank, bp, services, stats, types
 from .forms import ConfirmImportForm, GradeForm, QuestionUploadForm, QuizSettingsForm
-from .models import REVIEW_WHAT, REVIEW_WHEN, AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt, QuizSlot
+from .models import REVIEW_WHAT, REVIEW_WHEN, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizSlot
 from .permissions import can_grade
 
 

@@ -12,7 +12,7 @@ from ..courses.models import Activity, Course, Module
 from ..courses.permissions import can_edit_course, can_view_course
 from ..extensions import db
 from . import bp, services, types
-from .models import Quiz, QuizAttempt
+from .models import QuizAttempt
 
 
 def load_quiz(activity_id):

@@ -1,7 +1,6 @@
 """Staff side: create and edit workshops and sessions, sign-ups and the waitlist, the attendance
 roster (phone-friendly, "mark all present"), the rotating check-in code, the paper sign-in sheet
 and its CSV import; managers approve requests and see attendance for their units."""
-import io
 from datetime import timezone
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -13,7 +12,7 @@ from ..auth.forms import ConfirmForm
 from ..auth.models import User
 from ..core.errors import ServiceError
 from ..core.text import vi_name_key
-from ..core.timeutil import LOCAL_TZ, format_datetime, to_local, utcnow
+from ..core.timeutil import LOCAL_TZ, format_datetime, to_local
 from ..courses import services as courses
 from ..courses.models import Activity, Course, Module
 from ..courses.permissions import can_edit_course
@@ -23,7 +22,7 @@ from ..orgs.permissions import can_view_org
 from ..orgs.services import read_csv_rows, tree_rows, visible_units
 from . import bp, services
 from .forms import SessionForm, WorkshopForm
-from .models import ATTENDANCE, Attendance, Registration, RegistrationEvent, Workshop, WorkshopSession, WorkshopTarget
+from .models import ATTENDANCE, Attendance, Registration, Workshop, WorkshopSession, WorkshopTarget
 
 
 def _utc(local_dt):

@@ -29,7 +29,7 @@ def test_passwords_are_hashed_with_scrypt(db, make_user):
 
 
 def test_password_reset_by_email_is_single_use(smtp_app, smtp_server, make_user, db):
-    user = make_user(email="mai@example.vn", name="Hoàng Thị Mai")
+    make_user(email="mai@example.vn", name="Hoàng Thị Mai")
     client = smtp_app.test_client()
     resp = client.post("/forgot", data={"email": "MAI@example.vn", "csrf_token": csrf_token(client, "/forgot")})
     assert resp.status_code == 200 and "kiểm tra hộp thư" in resp.get_data(as_text=True)

@@ -1,9 +1,8 @@
-import io
 
 import pytest
 from sqlalchemy import select
 
-from elearn.courses.models import Activity, ActivityEvent, ActivityProgress, Course, MaterialFile, Module
+from elearn.courses.models import Activity, ActivityEvent, ActivityProgress, Course, Module
 
 
 @pytest.fixture

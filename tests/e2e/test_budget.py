@@ -7,7 +7,8 @@ redirect hop counts as a request. data: URLs (the inline favicon) are not transf
 """
 import pytest
 
-from .conftest import ATTEMPT_PAGE, COURSE_PAGE, DEMO_WORKSHOP_PAGE, LESSON_PAGE, WORKSHOPS_PAGE, resolve_page
+from .conftest import (ATTEMPT_PAGE, COURSE_PAGE, DEMO_WORKSHOP_PAGE,
+                       LESSON_PAGE, WORKSHOPS_PAGE, resolve_page)
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import ATTEMPT_PAGE, COURSE_PAGE, DEMO_WORKSHOP_PAGE, LESSON_PAGE, WORKSHOPS_PAGE, resolve_page
+from .conftest import (ATTEMPT_PAGE, COURSE_PAGE, DEMO_WORKSHOP_PAGE,
+                       LESSON_PAGE, WORKSHOPS_PAGE, resolve_page)
 
 pytestmark = pytest.mark.e2e
 

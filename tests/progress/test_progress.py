@@ -1,7 +1,6 @@
 import random
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from elearn.core.timeutil import utcnow

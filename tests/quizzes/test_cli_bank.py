@@ -100,7 +100,6 @@ def test_moodle_xml_is_detected_by_content(runner, course, tmp_path, db):
 def test_instructor_uploads_questions_with_a_preview_first(client, auth, course, db, make_user):
     import io
 
-    from elearn.courses import services
 
     auth.login("gv@example.vn", "mat-khau-dai-1")
     resp = auth.post(f"/quizzes/bank/{course.slug}", data={"file": (io.BytesIO(GOOD.encode()), "q.gift")},

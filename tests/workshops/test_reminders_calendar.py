@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from elearn.core.timeutil import utcnow
 from elearn.workshops import services
 from elearn.workshops.models import CalendarFeed, Reminder
-from tests.conftest import AuthActions
 
 
 def _book(db, ws_setup, n=2):

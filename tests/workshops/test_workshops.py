@@ -30,7 +30,7 @@ def _status(db, user, ws):
 
 
 def test_full_workshop_waitlists_and_a_cancellation_promotes(make_app, db, ws_setup):
-    ws, (a, b, c, d) = ws_setup["ws"], ws_setup["trainees"]
+    ws, (a, b, c, _d) = ws_setup["ws"], ws_setup["trainees"]
     for t in (a, b, c):
         _signup(make_app, t, ws)
     assert [_status(db, t, ws) for t in (a, b, c)] == ["booked", "booked", "waitlisted"]
