@@ -60,6 +60,13 @@ def activity(slug, module_slug, activity_slug):
         return render_template("courses/locked.html", course=course, st=st), 403
     if act.kind == "quiz":
         return redirect(url_for("quizzes.quiz", activity_id=act.id))
+    if act.kind == "workshop":
+        from ..workshops.models import Workshop
+
+        ws = db.session.scalar(db.select(Workshop).where(Workshop.activity_id == act.id))
+        if ws is None:
+            abort(404)
+        return redirect(url_for("workshops.detail", workshop_id=ws.id))
     prev, nxt = services.neighbours(outline, act)
     files = []
     if act.kind == "lesson":

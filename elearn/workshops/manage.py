@@ -119,7 +119,7 @@ def edit(workshop_id):
         db.session.commit()
         flash(_("Đã lưu."), "success")
         return redirect(url_for("workshops.edit", workshop_id=ws.id))
-    return render_template("workshops/form.html", form=form, course=course, ws=ws, session_form=SessionForm(formdata=None),
+    return render_template("workshops/form.html", form=form, course=course, ws=ws, session_form=SessionForm(formdata=None, prefix="session"),
                            confirm=ConfirmForm())
 
 
@@ -160,7 +160,7 @@ def session_form(workshop_id=None, session_id=None):
         form = SessionForm(formdata=None, obj=session)
         form.starts_at.data, form.ends_at.data = _local(session.starts_at), _local(session.ends_at)
         return render_template("workshops/session_form.html", form=form, ws=ws, session=session, confirm=ConfirmForm())
-    form = SessionForm()
+    form = SessionForm(prefix="session" if session is None else "")
     if form.validate_on_submit():
         values = dict(title=form.title.data.strip(), starts_at=_utc(form.starts_at.data), ends_at=_utc(form.ends_at.data),
                       venue=form.venue.data or "", trainer=form.trainer.data or "")

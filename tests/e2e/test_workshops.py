@@ -297,15 +297,12 @@ def test_attending_both_days_of_the_demo_workshop_completes_its_activity(signed_
     assert "✓ xong" in activity.inner_text(), f"attended both days, but not done: {activity.inner_text()!r}"
 
 
-# --- known faults (app bugs: each test fails until the app is fixed) ------------------------------------------
+# --- faults found by this suite, now fixed ---------------------------------------------------------------
 
 # The demo workshop's activity: the last module of the demo IT course, slug set by `flask demo load`.
 DEMO_ACTIVITY_PATH = f"/courses/{DEMO_COURSE}/03-phuc-vu-cong-dong-so/tap-huan-truc-tiep"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="templates/courses/course.html:20 labels only lesson/material/quiz; "
-                          "a workshop activity shows the raw kind 'workshop'")
 def test_course_page_names_the_workshop_activity_in_vietnamese(signed_in):
     page = signed_in("trainee").new_page()
     page.goto(f"/courses/{DEMO_COURSE}")
@@ -313,9 +310,6 @@ def test_course_page_names_the_workshop_activity_in_vietnamese(signed_in):
     assert "workshop" not in label, f"an English kind on a Vietnamese page: {label!r}"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="elearn/courses/views.py:75 renders courses/activity_workshop.html, which does not "
-                          "exist: the workshop activity's link answers 500")
 def test_workshop_activity_page_leads_to_the_workshop(signed_in, demo_workshop_path):
     # The instructor may open activities of a module that is still locked for them; a trainee gets
     # the same page once the last module opens.
@@ -326,9 +320,6 @@ def test_workshop_activity_page_leads_to_the_workshop(signed_in, demo_workshop_p
         page.locator(f'main a[href="{demo_workshop_path}"]').count() >= 1, f"no way on to the workshop: {page.url}"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="templates/workshops/form.html:18 and :25 (manage.py:122, SessionForm without a prefix): "
-                          "two inputs id=title, so 'Tên lớp tập huấn' labels the session's field")
 def test_edit_page_labels_the_workshop_title_field(signed_in, demo_workshop_path):
     page = signed_in("instructor").new_page()
     page.goto(demo_workshop_path + "/edit")
