@@ -82,7 +82,7 @@ def check_in(args, session_id):
         abort(404, message="Không tìm thấy buổi học.")
     _visible(session.workshop_id)
     try:
-        row = services.check_in(current_user, session, args["code"])
+        row = attendance.check_in(current_user, session, args["code"])
     except ServiceError as err:
         db.session.rollback()
         abort(err.status, message=err.message)

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
-from . import views, manage  # noqa: E402,F401
+from . import manage, views  # noqa: E402,F401

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import importer
+from . import importer, sync
 
 courses_cli = AppGroup("courses", help="Khoá học.")
 
@@ -20,7 +20,7 @@ def import_dir(path):
     """Read, check and (when clean) write the courses under ``path``. The caller commits."""
     report = importer.read_courses(path)
     if not report.errors:
-        importer.apply(report)
+        sync.apply(report)
     return report
 
 

@@ -13,7 +13,15 @@ from ..core.uploads import discard, store_upload
 from ..extensions import db
 from ..orgs.services import tree_rows, visible_units
 from . import bp, services
-from .forms import CourseForm, EnrolForm, LessonForm, MaterialForm, ModuleForm, ReplaceFileForm, StaffForm
+from .forms import (
+    CourseForm,
+    EnrolForm,
+    LessonForm,
+    MaterialForm,
+    ModuleForm,
+    ReplaceFileForm,
+    StaffForm,
+)
 from .models import Activity, CourseStaff, Enrolment, MaterialFile, Module
 from .permissions import can_create_course, can_edit_course
 

@@ -3,7 +3,17 @@ each kind keeps its content in its own table keyed by the activity id, so adding
 table and one entry in ``elearn.courses.kinds``."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow

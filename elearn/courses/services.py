@@ -9,7 +9,15 @@ from ..core.errors import NotFound, ServiceError
 from ..core.markdown import reading_minutes, render
 from ..core.text import slugify
 from ..extensions import db
-from .models import Activity, ActivityProgress, Course, CourseStaff, Enrolment, Lesson, Module
+from .models import (
+    Activity,
+    ActivityProgress,
+    Course,
+    CourseStaff,
+    Enrolment,
+    Lesson,
+    Module,
+)
 
 
 def _org_ids_of(user):

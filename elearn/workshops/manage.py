@@ -20,7 +20,7 @@ from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.permissions import can_view_org
 from ..orgs.services import read_csv_rows, tree_rows, visible_units
-from . import bp, services
+from . import attendance, bp, services
 from .forms import SessionForm, WorkshopForm
 from .models import ATTENDANCE, Attendance, Registration, Workshop, WorkshopSession, WorkshopTarget
 
@@ -235,16 +235,16 @@ def roster(session_id):
         if not ConfirmForm().validate_on_submit():
             abort(400)
         if request.form.get("all_present"):
-            services.mark_all_present(session, current_user)
+            attendance.mark_all_present(session, current_user)
         else:
-            booked = {u.id for u, _s in services.roster(session)}
+            booked = {u.id for u, _s in attendance.roster(session)}
             for key, value in request.form.items():
                 if key.startswith("u-") and value in ATTENDANCE and int(key[2:]) in booked:
-                    services.mark(session, int(key[2:]), value, current_user)
+                    attendance.mark(session, int(key[2:]), value, current_user)
         db.session.commit()
         flash(_("Đã lưu điểm danh."), "success")
         return redirect(url_for("workshops.roster", session_id=session.id))
-    return render_template("workshops/roster.html", ws=ws, session=session, rows=services.roster(session),
+    return render_template("workshops/roster.html", ws=ws, session=session, rows=attendance.roster(session),
                            form=ConfirmForm())
 
 
@@ -256,7 +256,7 @@ def checkin_code(session_id):
 
     session = db.get_or_404(WorkshopSession, session_id)
     ws, course = _staff_ws(session.workshop_id)
-    code = services.checkin_code(session)
+    code = attendance.checkin_code(session)
     url = url_for("workshops.checkin", s=session.id, c=code, _external=True)
     qr = segno.make(url, error="m", micro=False).png_data_uri(scale=6)
     resp = Response(render_template("workshops/code.html", ws=ws, session=session, code=code, qr=qr, url=url))
@@ -271,7 +271,7 @@ def signin_sheet(session_id):
 
     session = db.get_or_404(WorkshopSession, session_id)
     ws, course = _staff_ws(session.workshop_id)
-    rows = [SheetRow(name=u.name, unit=u.org.name) for u, _s in services.roster(session)]
+    rows = [SheetRow(name=u.name, unit=u.org.name) for u, _s in attendance.roster(session)]
     pdf = render_signin_sheet(workshop_title=ws.title, session_title=session.title,
                               starts_local=f"{format_datetime(session.starts_at)}–{format_datetime(session.ends_at)[-5:]}",
                               venue=session.venue, trainer=session.trainer, rows=rows)
@@ -295,7 +295,7 @@ def import_attendance(workshop_id):
         flash(_("Có %(n)d lỗi; chưa ghi gì.", n=len(errors)), "error")
     else:
         for session, user_id, status in marks:
-            services.mark(session, user_id, status, current_user, "import")
+            attendance.mark(session, user_id, status, current_user, "import")
         db.session.commit()
         flash(_("Đã nhập %(n)d dòng điểm danh.", n=len(marks)), "success")
     return redirect(url_for("workshops.registrations", workshop_id=ws.id))

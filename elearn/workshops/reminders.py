@@ -59,8 +59,9 @@ def _calendar_for(ws, session=None, method="REQUEST"):
 
 
 def _message(rem, user, ws, session):
+    cancelled = " (" + _("ĐÃ HUỶ") + ")"
     when = "\n".join(f"- {s.title}: {format_datetime(s.starts_at)} – {format_datetime(s.ends_at)[-5:]}, {s.venue}"
-                     + (f" ({_('ĐÃ HUỶ')})" if s.status == "cancelled" else "")
+                     + (cancelled if s.status == "cancelled" else "")
                      for s in ws.sessions)
     link = url_for("workshops.detail", workshop_id=ws.id, _external=True)
     subjects = {

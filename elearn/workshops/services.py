@@ -4,10 +4,7 @@ The last seat cannot be taken twice: a sign-up locks the workshop row (SELECT �
 PostgreSQL; on SQLite a writing request holds the database write lock from BEGIN IMMEDIATE), and
 counts the booked seats inside that lock.
 """
-import hashlib
-import hmac
 import secrets
-import struct
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -20,12 +17,10 @@ from ..courses.services import enrolled_filter, is_enrolled
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..progress.models import ModuleProgress
-from .models import (ATTENDANCE, Attendance, CalendarFeed, Registration, RegistrationEvent, Reminder, Workshop,
+from .models import (Registration, RegistrationEvent, Reminder, Workshop,
                      WorkshopSession, WorkshopTarget)
 
 ACTIVE = ("requested", "booked", "waitlisted")
-CHECKIN_STEP = 60  # seconds a check-in code lives
-CHECKIN_EARLY = timedelta(minutes=30)
 
 
 def lock_workshop(workshop_id) -> Workshop:
@@ -283,115 +278,6 @@ def _notify_booked(session, kind):
     for user_id in db.session.scalars(select(Registration.user_id).where(Registration.workshop_id == ws.id,
                                                                          Registration.status == "booked")):
         _queue(kind, f"{kind}:{session.id}:{session.sequence}:{user_id}", user_id, ws, session.id)
-
-
-# --- attendance ------------------------------------------------------------------------------------------
-
-def mark(session, user_id, status, by=None, source="roster", now=None):
-    if status not in ATTENDANCE:
-        raise ServiceError(_("Trạng thái điểm danh không hợp lệ."))
-    now = now or utcnow()
-    row = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user_id))
-    if row is None:
-        row = Attendance(session_id=session.id, user_id=user_id, status=status, source=source,
-                         marked_by_id=by.id if by else None, marked_at=now)
-        db.session.add(row)
-    elif row.status != status:
-        row.status, row.source, row.marked_by_id, row.marked_at = status, source, by.id if by else None, now
-    db.session.flush()
-    _attendance_changed(session, user_id)
-    return row
-
-
-def _attendance_changed(session, user_id):
-    """Attendance feeds the completion rules: refresh the trainee's progress in this transaction."""
-    from ..progress.services import refresh
-
-    ws = db.session.get(Workshop, session.workshop_id)
-    if ws.activity_id:
-        refresh(user_id, db.session.get(Course, ws.course_id))
-
-
-def roster(session):
-    """Booked trainees with their attendance, for the instructor's phone."""
-    from ..auth.models import User
-    from ..core.text import vi_name_key
-
-    rows = db.session.execute(
-        select(User, Attendance.status).join(Registration, Registration.user_id == User.id)
-        .outerjoin(Attendance, (Attendance.user_id == User.id) & (Attendance.session_id == session.id))
-        .where(Registration.workshop_id == session.workshop_id, Registration.status == "booked")).all()
-    return sorted(rows, key=lambda r: vi_name_key(r[0].name))
-
-
-def mark_all_present(session, by):
-    for user, status in roster(session):
-        if status is None:
-            mark(session, user.id, "present", by)
-
-
-def checkin_code(session, now=None) -> str:
-    now = now or utcnow()
-    step = int(now.timestamp()) // CHECKIN_STEP
-    digest = hmac.new(session.checkin_secret.encode(), struct.pack(">Q", step), hashlib.sha256).digest()
-    return f"{int.from_bytes(digest[:4], 'big') % 1_000_000:06d}"
-
-
-def check_in(user, session, code, now=None):
-    """A trainee checks in with the code the instructor shows; it rotates and works only in the
-    session window."""
-    now = now or utcnow()
-    if session.status != "scheduled" or not (session.starts_at - CHECKIN_EARLY <= now <= session.ends_at):
-        raise ServiceError(_("Chỉ điểm danh được trong thời gian buổi học."), status=409, code="outside_window")
-    reg = db.session.scalar(select(Registration).where(Registration.workshop_id == session.workshop_id,
-                                                       Registration.user_id == user.id))
-    if reg is None or reg.status != "booked":
-        raise ServiceError(_("Bạn không có chỗ trong lớp này."), status=403, code="not_booked")
-    code = "".join(ch for ch in (code or "") if ch.isdigit())
-    valid = {checkin_code(session, now), checkin_code(session, now - timedelta(seconds=CHECKIN_STEP))}
-    if not any(hmac.compare_digest(code, v) for v in valid):
-        raise ServiceError(_("Mã điểm danh không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị."), status=422,
-                           code="bad_code", field="code")
-    ws = db.session.get(Workshop, session.workshop_id)
-    if ws.prework_before == "attend":
-        missing = prework_missing(user, ws)
-        if missing:
-            raise ServiceError(_("Cần hoàn thành trước khi tham dự: %(m)s.", m=", ".join(m.title for m in missing)),
-                               status=409, code="prework_missing")
-    status = "late" if now > session.starts_at + timedelta(minutes=15) else "present"
-    existing = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id,
-                                                          Attendance.user_id == user.id))
-    if existing is not None and existing.status in ("present", "late"):
-        return existing
-    return mark(session, user.id, status, None, "checkin", now)
-
-
-def outcome(ws, user_id, now=None):
-    """attended, partly attended, no-show or None (not over yet / not booked)."""
-    now = now or utcnow()
-    sessions = [s for s in ws.sessions if s.status == "scheduled"]
-    marks = dict(db.session.execute(select(Attendance.session_id, Attendance.status).where(
-        Attendance.user_id == user_id, Attendance.session_id.in_([s.id for s in sessions]))).all())
-    came = sum(1 for s in sessions if marks.get(s.id) in ("present", "late"))
-    if sessions and came == len(sessions):
-        return "attended"
-    if came:
-        return "partly_attended"
-    end = last_end(ws)
-    if end and now > end:
-        return "no_show"
-    return None
-
-
-def feed_for(user, reset=False) -> CalendarFeed:
-    feed = db.session.get(CalendarFeed, user.id)
-    if feed is None:
-        feed = CalendarFeed(user_id=user.id, secret=secrets.token_urlsafe(24))
-        db.session.add(feed)
-    elif reset:
-        feed.secret = secrets.token_urlsafe(24)
-    db.session.flush()
-    return feed
 
 
 def sync_posttest(ws):

@@ -12,7 +12,7 @@ from ..core.timeutil import utcnow
 from ..courses.models import Course
 from ..courses.services import is_staff
 from ..extensions import db
-from . import bp, services
+from . import attendance, bp, services
 from .forms import CheckinForm
 from .models import CalendarFeed, Registration, Workshop, WorkshopSession
 
@@ -45,10 +45,10 @@ def detail(workshop_id):
     reg = services.registration_of(current_user, ws)
     now = utcnow()
     staff = current_user.role == "admin" or is_staff(current_user, course)
-    live = [s for s in ws.sessions if s.status == "scheduled" and s.starts_at - services.CHECKIN_EARLY <= now <= s.ends_at]
+    live = [s for s in ws.sessions if s.status == "scheduled" and s.starts_at - attendance.CHECKIN_EARLY <= now <= s.ends_at]
     return render_template("workshops/detail.html", ws=ws, course=course, reg=reg, staff=staff,
                            booked=services.booked_count(ws), why=services.why_not_signup(current_user, ws, now),
-                           outcome=services.outcome(ws, current_user.id, now) if reg else None,
+                           outcome=attendance.outcome(ws, current_user.id, now) if reg else None,
                            form=ConfirmForm(), checkin=CheckinForm(formdata=None), live=live,
                            missing=services.prework_missing(current_user, ws) if ws.prework_before == "attend" else [])
 
@@ -110,7 +110,7 @@ def checkin():
         now = utcnow()
         live = db.session.scalars(select(WorkshopSession).where(
             WorkshopSession.workshop_id.in_(mine), WorkshopSession.status == "scheduled",
-            WorkshopSession.starts_at - services.CHECKIN_EARLY <= now, WorkshopSession.ends_at >= now)).all()
+            WorkshopSession.starts_at - attendance.CHECKIN_EARLY <= now, WorkshopSession.ends_at >= now)).all()
         session = live[0] if len(live) == 1 else None
         if session is None:
             return render_template("workshops/checkin.html", form=form, session=None, sessions=live), 200
@@ -118,7 +118,7 @@ def checkin():
         want_write()
         session = db.session.get(WorkshopSession, session.id)
         try:
-            row = services.check_in(current_user, session, form.code.data)
+            row = attendance.check_in(current_user, session, form.code.data)
         except ServiceError as err:
             db.session.rollback()
             form.code.errors.append(err.message)
@@ -172,11 +172,11 @@ def my_calendar():
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        services.feed_for(current_user, reset=True)
+        attendance.feed_for(current_user, reset=True)
         db.session.commit()
         flash(_("Đã tạo liên kết lịch mới; liên kết cũ không còn dùng được."), "success")
         return redirect(url_for("workshops.my_calendar"))
     want_write()
-    feed = services.feed_for(current_user)
+    feed = attendance.feed_for(current_user)
     db.session.commit()
     return render_template("workshops/calendar.html", feed=feed, form=form)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from elearn.auth import services as accounts
 from elearn.core.timeutil import utcnow
 from elearn.courses.models import ActivityProgress
-from elearn.workshops import services
+from elearn.workshops import attendance
 from elearn.workshops.models import Attendance, Registration, RegistrationEvent, Reminder
 from tests.conftest import AuthActions
 
@@ -122,7 +122,7 @@ def test_roster_marks_attendance_and_it_shows_in_progress(make_app, db, ws_setup
     db.session.expire_all()
     rows = {r.user_id: r.state for r in db.session.scalars(select(ActivityProgress))}
     assert rows[a.id] == "complete" and rows[b.id] == "started"
-    assert services.outcome(ws, b.id, utcnow() + timedelta(days=30)) == "partly_attended"
+    assert attendance.outcome(ws, b.id, utcnow() + timedelta(days=30)) == "partly_attended"
     units = teacher.get(f"/workshops/{ws.id}/units").get_data(as_text=True)
     assert "Thư viện xã Đồng Đăng" in units and "75%" in units
 
@@ -135,19 +135,19 @@ def test_self_check_in_with_the_rotating_code(make_app, db, ws_setup):
     s1.starts_at, s1.ends_at = now - timedelta(minutes=5), now + timedelta(hours=2)
     db.session.commit()
     with pytest.raises(Exception):
-        services.check_in(t, s1, "000000" if services.checkin_code(s1) != "000000" else "111111")
-    old = services.checkin_code(s1, now - timedelta(minutes=5))
+        attendance.check_in(t, s1, "000000" if attendance.checkin_code(s1) != "000000" else "111111")
+    old = attendance.checkin_code(s1, now - timedelta(minutes=5))
     resp = AuthActions(client).post(f"/workshops/checkin?s={s1.id}", data={"code": old})
-    if old != services.checkin_code(s1):
+    if old != attendance.checkin_code(s1):
         assert "không đúng hoặc đã hết hạn" in resp.get_data(as_text=True)
-    resp = AuthActions(client).post(f"/workshops/checkin?s={s1.id}", data={"code": services.checkin_code(s1)})
+    resp = AuthActions(client).post(f"/workshops/checkin?s={s1.id}", data={"code": attendance.checkin_code(s1)})
     assert resp.status_code == 302
     assert db.session.scalar(select(Attendance.status)) == "present"
     # outside the session window the code is refused
     s1.starts_at, s1.ends_at = now + timedelta(days=3), now + timedelta(days=3, hours=2)
     db.session.commit()
     with pytest.raises(Exception, match="thời gian buổi học"):
-        services.check_in(t, s1, services.checkin_code(s1))
+        attendance.check_in(t, s1, attendance.checkin_code(s1))
 
 
 def test_attendance_csv_import_is_all_or_nothing(make_app, db, ws_setup):
@@ -203,7 +203,7 @@ def test_workshop_api_lists_signs_up_and_reads_attendance(client, db, ws_setup):
     assert client.post(f"/api/v1/workshops/{ws.id}/registration", headers=h).json["status"] == "booked"
     again = client.post(f"/api/v1/workshops/{ws.id}/registration", headers=h)
     assert again.status_code == 409
-    services.mark(ws_setup["s1"], a.id, "present")
+    attendance.mark(ws_setup["s1"], a.id, "present")
     db.session.commit()
     staff = client.get(f"/api/v1/workshops/{ws.id}/attendance", headers=bearer(ws_setup["instructor"])).json
     assert staff[0]["sessions"][str(ws_setup["s1"].id)] == "present"
