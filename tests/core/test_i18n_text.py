@@ -1,0 +1,64 @@
+"""Vietnamese first, English second; dd/mm/yyyy in Asia/Ho_Chi_Minh; names sorted the Vietnamese way."""
+from datetime import datetime
+
+from elearn.core.text import slugify, vi_collate, vi_name_key
+from elearn.core.timeutil import format_date, format_datetime
+
+
+def test_vietnamese_is_the_default(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert 'lang="vi"' in html and "Đăng nhập" in html
+
+
+def test_accept_language_english(client):
+    html = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="en"' in html and "Sign in" in html and "Đăng nhập" not in html
+
+
+def test_a_users_preference_beats_the_browser(client, auth, make_user):
+    user = make_user()
+    auth.login(user.email)
+    auth.post("/lang", page="/account", data={"lang": "en", "next": "/account"})
+    html = client.get("/account", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert 'lang="en"' in html
+    auth.post("/lang", page="/account", data={"lang": "vi", "next": "//evil.example"})
+    assert 'lang="vi"' in client.get("/account", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_dates_are_dd_mm_yyyy_in_vietnam_time():
+    # 20:30 UTC on 30 June is already 1 July in Việt Nam (UTC+7)
+    assert format_datetime(datetime(2020, 6, 30, 20, 30)) == "01/07/2020 03:30"
+    assert format_date(datetime(2020, 6, 30, 20, 30)) == "01/07/2020"
+
+
+def test_vietnamese_alphabet_order():
+    words = ["Đức", "Dũng", "Anh", "Ân", "Ăn", "Bình", "Yến", "Ước", "Uyên", "Ơn", "Ôn", "Oanh"]
+    assert sorted(words, key=vi_collate) == ["Anh", "Ăn", "Ân", "Bình", "Dũng", "Đức", "Oanh", "Ôn", "Ơn",
+                                             "Uyên", "Ước", "Yến"]
+
+
+def test_names_sort_by_given_name_then_family_name():
+    names = ["Nguyễn Văn Đức", "Trần Thị An", "Lê Văn Dũng", "Hoàng Thị Mai", "Bùi Văn An"]
+    assert sorted(names, key=vi_name_key) == ["Bùi Văn An", "Trần Thị An", "Lê Văn Dũng", "Nguyễn Văn Đức",
+                                              "Hoàng Thị Mai"]
+
+
+def test_tones_break_ties_after_letters():
+    assert sorted(["Mạ", "Má", "Mà", "Ma", "Mả", "Mã"], key=vi_collate) == ["Ma", "Mà", "Mả", "Mã", "Má", "Mạ"]
+
+
+def test_slugify_vietnamese():
+    assert slugify("Kỹ năng kể chuyện sách – Đọc") == "ky-nang-ke-chuyen-sach-doc"
+
+
+def test_every_ui_string_has_an_english_translation():
+    import os
+
+    from babel.messages.pofile import read_po
+
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "elearn", "translations", "en", "LC_MESSAGES",
+                        "messages.po")
+    with open(path, "rb") as fh:
+        catalog = read_po(fh)
+    missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
+    assert missing == []
