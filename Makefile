@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -d elearn/translations 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d elearn/translations
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o elearn/translations/messages.pot .
