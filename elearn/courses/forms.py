@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    DateField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -24,6 +25,10 @@ class ModuleForm(FlaskForm):
     summary = TextAreaField(_l("Giới thiệu"), validators=[Length(max=2000)])
     prerequisites = SelectMultipleField(_l("Cần hoàn thành trước"), coerce=int,
                                         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    require = SelectField(_l("Hoàn thành module khi xong"), default="all")
+    min_grade = DecimalField(_l("Điểm trung bình tối thiểu (%)"), places=0,
+                             validators=[Optional(), NumberRange(0, 100, _l("Từ 0 đến 100."))])
+    due = DateField(_l("Hạn hoàn thành"), validators=[Optional()])
 
 
 class LessonForm(FlaskForm):
@@ -55,3 +60,8 @@ class StatusForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     direction = SelectField(choices=[("-1", "up"), ("1", "down")])
+
+
+class EnrolUserForm(FlaskForm):
+    email = StringField(_l("Ghi danh riêng một học viên (email)"),
+                        validators=[DataRequired(_l("Hãy nhập email.")), Length(max=254)])

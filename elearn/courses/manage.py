@@ -16,6 +16,7 @@ from . import bp, services
 from .forms import (
     CourseForm,
     EnrolForm,
+    EnrolUserForm,
     LessonForm,
     MaterialForm,
     ModuleForm,
@@ -91,10 +92,12 @@ def manage(slug):
     enrolled_users = db.session.scalar(select(func.count(Enrolment.id)).where(
         Enrolment.course_id == course.id, Enrolment.user_id.is_not(None)))
     enrol = EnrolForm(formdata=None)
+    enrol_user = EnrolUserForm(formdata=None)
     enrol.org_id.choices = [(u.id, "— " * lvl + u.name) for u, lvl in tree_rows(visible_units(current_user))]
     return render_template("courses/manage/outline.html", course=course, outline=outline, confirm=ConfirmForm(),
                            module_form=ModuleForm(formdata=None), staff=staff_users, enrolled_units=enrolled_units,
-                           enrolled_users=enrolled_users, enrol=enrol, staff_form=StaffForm(formdata=None))
+                           enrolled_users=enrolled_users, enrol=enrol, staff_form=StaffForm(formdata=None),
+                           enrol_user=enrol_user)
 
 
 @bp.route("/<slug>/manage/status/<status>", methods=["GET", "POST"])
@@ -148,12 +151,26 @@ def edit_module(slug, module_id):
     others = db.session.scalars(select(Module).where(Module.course_id == course.id, Module.id != module.id)
                                 .order_by(Module.position)).all()
     form.prerequisites.choices = [(m.id, m.title) for m in others]
+    required = [a for a in module.activities if a.status != "archived"]
+    form.require.choices = [("all", _("tất cả hoạt động bắt buộc"))] + \
+        [(str(n), _("bất kỳ %(n)d hoạt động", n=n)) for n in range(1, max(len(required), 1) + 1)]
     if request.method == "GET":
+        from datetime import date
+
+        rule = module.completion or {}
         form.prerequisites.data = [m.id for m in module.prerequisites]
+        form.require.data = str(rule.get("require", "all"))
+        form.min_grade.data = rule.get("min_grade")
+        form.due.data = date.fromisoformat(rule["due"]) if rule.get("due") else None
     if form.validate_on_submit():
+        rule = {"require": "all" if form.require.data == "all" else int(form.require.data)}
+        if form.min_grade.data is not None:
+            rule["min_grade"] = float(form.min_grade.data)
+        if form.due.data:
+            rule["due"] = form.due.data.isoformat()
         try:
             services.update_module(module, title=form.title.data, summary=form.summary.data,
-                                   prerequisite_ids=form.prerequisites.data or [])
+                                   prerequisite_ids=form.prerequisites.data or [], completion=rule)
         except ServiceError as err:
             db.session.rollback()
             _form_error(form, err)
@@ -299,6 +316,22 @@ def enrol(slug):
         flash(_("Đã ghi danh %(unit)s và các đơn vị cấp dưới.", unit=units[form.org_id.data].name), "success")
     else:
         flash(_("Hãy chọn một đơn vị."), "error")
+    return _back(course)
+
+
+@bp.route("/<slug>/manage/enrol-user", methods=["POST"])
+@login_required
+def enrol_one(slug):
+    course = _editable(slug)
+    form = EnrolUserForm()
+    if form.validate_on_submit():
+        user = get_user_by_email(form.email.data)
+        if user is None or not user.active:
+            flash(_("Không có tài khoản đang hoạt động %(email)s.", email=form.email.data), "error")
+        else:
+            services.enrol_user(course, user)
+            db.session.commit()
+            flash(_("Đã ghi danh %(name)s.", name=user.name), "success")
     return _back(course)
 
 

@@ -192,9 +192,15 @@ def create_module(course, title, summary="") -> Module:
     return module
 
 
-def update_module(module, *, title, summary, prerequisite_ids):
+def update_module(module, *, title, summary, prerequisite_ids, completion=None):
     module.title = _check_title(title)
     module.summary = summary or ""
+    if completion is not None and completion != (module.completion or {}):
+        module.completion = completion
+        db.session.flush()
+        from ..progress.services import rebuild
+
+        rebuild(db.session.get(Course, module.course_id))  # the rules changed: everyone's rows follow
     allowed = {m.id: m for m in db.session.scalars(select(Module).where(Module.course_id == module.course_id,
                                                                       Module.id != module.id))}
     if any(pid not in allowed for pid in prerequisite_ids):
@@ -219,9 +225,15 @@ def _next_activity_position(module):
 
 
 def save_lesson(module, activity: Activity | None, *, title, body_md, minutes=None) -> Activity:
+    from ..core.markdown import problems
+
     title = _check_title(title)
     if not (body_md or "").strip():
         raise ServiceError(_("Bài học chưa có nội dung."), field="body_md")
+    found = problems(body_md)
+    if found:
+        line, message = found[0]
+        raise ServiceError(_("Dòng %(line)s: %(message)s", line=line or "?", message=message), field="body_md")
     if activity is None:
         taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
         activity = Activity(module_id=module.id, course_id=module.course_id, kind="lesson",

@@ -4,7 +4,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..courses import services as course_services
-from ..progress.dashboard import dashboard
+from ..progress.dashboard import dashboard, upcoming_sessions
 from . import bp, services
 
 
@@ -27,4 +27,5 @@ def index():
         ctx["managed"] = course_services.staff_courses(user)
         return render_template("home/instructor.html", **ctx)
     ctx["cards"], ctx["certificates"] = dashboard(user)
+    ctx["sessions"] = upcoming_sessions(user)
     return render_template("home/trainee.html", **ctx)

@@ -33,7 +33,27 @@ def mark(session, user_id, status, by=None, source="roster", now=None):
         row.status, row.source, row.marked_by_id, row.marked_at = status, source, by.id if by else None, now
     db.session.flush()
     _attendance_changed(session, user_id)
+    _record_outcome(session, user_id, by, now)
     return row
+
+
+def _record_outcome(session, user_id, by, now):
+    """Keep "attended" / "partly attended" in the registration's status history when it changes."""
+    from .models import RegistrationEvent
+
+    ws = db.session.get(Workshop, session.workshop_id)
+    reg = db.session.scalar(select(Registration).where(Registration.workshop_id == ws.id, Registration.user_id == user_id))
+    if reg is None:
+        return
+    result = outcome(ws, user_id, now)
+    last = db.session.scalar(select(RegistrationEvent.status).where(
+        RegistrationEvent.registration_id == reg.id,
+        RegistrationEvent.status.in_(("attended", "partly_attended", "no_show")))
+        .order_by(RegistrationEvent.id.desc()).limit(1))
+    if result in ("attended", "partly_attended") and result != last:
+        db.session.add(RegistrationEvent(registration_id=reg.id, status=result, by_id=by.id if by else None,
+                                         created_at=now))
+        db.session.flush()
 
 
 def _attendance_changed(session, user_id):

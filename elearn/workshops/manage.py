@@ -361,6 +361,32 @@ def approvals():
     return render_template("workshops/approvals.html", rows=db.session.execute(stmt).all(), form=ConfirmForm())
 
 
+@bp.route("/workshops/<int:workshop_id>/bulk", methods=["POST"])
+@login_required
+def bulk(workshop_id):
+    """A manager (or the course staff) signs up a whole unit of their tree."""
+    ws = db.get_or_404(Workshop, workshop_id)
+    course = db.session.get(Course, ws.course_id)
+    staff = can_edit_course(current_user, course, courses.is_staff(current_user, course))
+    if not staff and current_user.role != "manager":
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    unit = db.get_or_404(OrgUnit, request.form.get("unit", type=int) or 0)
+    if not staff and not can_view_org(current_user, unit):
+        abort(404)
+    try:
+        counts = services.bulk_sign_up(current_user, ws.id, unit)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Đã đăng ký: %(b)d có chỗ, %(w)d vào danh sách chờ, %(s)d bỏ qua (đã đăng ký hoặc không thuộc đối tượng).",
+                b=counts["booked"], w=counts["waitlisted"], s=counts["skipped"]), "success")
+    return redirect(url_for("workshops.detail", workshop_id=ws.id))
+
+
 @bp.route("/workshops/<int:workshop_id>/units")
 @login_required
 def units(workshop_id):

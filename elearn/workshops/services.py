@@ -185,6 +185,35 @@ def sign_up(user, workshop_id, now=None) -> Registration:
     return reg
 
 
+def bulk_sign_up(manager, workshop_id, unit, now=None) -> dict:
+    """A manager books every trainee of ``unit``'s subtree who may take the workshop (seats first,
+    then the waitlist). Returns counts by resulting status."""
+    from ..auth.models import User
+    from ..orgs.services import subtree_ids
+
+    now = now or utcnow()
+    ws = lock_workshop(workshop_id)
+    if ws.status != "published":
+        raise Conflict(_("Lớp tập huấn chưa mở đăng ký."))
+    course = db.session.get(Course, ws.course_id)
+    units = targets(ws)
+    counts = {"booked": 0, "waitlisted": 0, "skipped": 0}
+    trainees = db.session.scalars(select(User).where(User.org_id.in_(subtree_ids(unit)), User.role == "trainee",
+                                                     User.active.is_(True)).order_by(User.id)).all()
+    for user in trainees:
+        reg = registration_of(user, ws)
+        if (reg is not None and reg.status in ACTIVE) or not is_enrolled(user, course) or not is_targeted(user, ws, units):
+            counts["skipped"] += 1
+            continue
+        if reg is None:
+            reg = Registration(workshop_id=ws.id, user_id=user.id, status="requested", created_at=now)
+            db.session.add(reg)
+            db.session.flush()
+        _book_or_waitlist(reg, ws, manager, now)
+        counts[reg.status] += 1
+    return counts
+
+
 def decide(reg, approve: bool, by, note=""):
     ws = lock_workshop(reg.workshop_id)
     db.session.refresh(reg)

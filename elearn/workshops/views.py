@@ -50,7 +50,17 @@ def detail(workshop_id):
                            booked=services.booked_count(ws), why=services.why_not_signup(current_user, ws, now),
                            outcome=attendance.outcome(ws, current_user.id, now) if reg else None,
                            form=ConfirmForm(), checkin=CheckinForm(formdata=None), live=live,
-                           missing=services.prework_missing(current_user, ws) if ws.prework_before == "attend" else [])
+                           missing=services.prework_missing(current_user, ws) if ws.prework_before == "attend" else [],
+                           bulk_units=_bulk_units(ws, staff))
+
+
+def _bulk_units(ws, staff):
+    """Units the viewer may sign up as a whole: managers their tree, staff every unit."""
+    from ..orgs.services import tree_rows, visible_units
+
+    if ws.status != "published" or not (staff or current_user.role == "manager"):
+        return []
+    return [(u.id, "— " * lvl + u.name) for u, lvl in tree_rows(visible_units(current_user))]
 
 
 @bp.route("/workshops/<int:workshop_id>/signup", methods=["POST"])

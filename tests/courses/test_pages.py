@@ -137,3 +137,45 @@ def test_instructor_creates_a_course(client, auth, setup, db):
     course = db.session.scalar(select(Course).where(Course.title == "Kỹ năng kể chuyện sách"))
     assert course.slug == "ky-nang-ke-chuyen-sach" and course.status == "draft"
     assert client.get(f"/courses/{course.slug}/manage").status_code == 200
+
+
+def test_web_editor_refuses_raw_html_and_images_without_size(client, auth, setup, db):
+    auth.login(setup["admin"].email)
+    module = db.session.scalar(select(Module).where(Module.slug == "mot"))
+    url = f"/courses/thu-nghiem/manage/modules/{module.id}/lessons/new"
+    resp = auth.post(url, data={"title": "Bài có HTML", "body_md": "Dòng một\n\n<script>alert(1)</script>"})
+    assert "Dòng 3" in resp.get_data(as_text=True) and "HTML" in resp.get_data(as_text=True)
+    resp = auth.post(url, data={"title": "Bài có ảnh", "body_md": "![Bìa](/x.png)"})
+    assert "kích thước" in resp.get_data(as_text=True)
+    ok = auth.post(url, data={"title": "Bài có ảnh", "body_md": "![Bìa](/x.png){width=320 height=480}"})
+    assert ok.status_code == 302
+    lesson = db.session.scalar(select(Activity).where(Activity.title == "Bài có ảnh"))
+    assert 'width="320" height="480" loading="lazy"' in lesson.lesson.body_html
+
+
+def test_module_completion_rule_from_the_web_recomputes_progress(client, auth, setup, db):
+    from elearn.progress.models import ModuleProgress
+
+    auth.login(setup["trainee"].email)
+    client.get("/courses/thu-nghiem/mot/bai-1")  # one of the two activities of module one
+    module = db.session.scalar(select(Module).where(Module.slug == "mot"))
+    assert db.session.scalar(select(ModuleProgress.state)) == "started"
+    admin = client.application.test_client()
+    from tests.conftest import AuthActions
+
+    a = AuthActions(admin)
+    a.login(setup["admin"].email)
+    resp = a.post(f"/courses/thu-nghiem/manage/modules/{module.id}",
+                  data={"title": "Module một", "summary": "", "require": "1", "min_grade": "", "due": ""})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(ModuleProgress.state)) == "complete"  # any 1 of 2 is now enough
+
+
+def test_staff_enrol_one_trainee_by_email(client, auth, setup, db, make_user, make_org):
+    outsider = make_user("trainee", make_org("Tỉnh khác", code="XY"), email="ngoai@example.vn")
+    auth.login(setup["admin"].email)
+    auth.post("/courses/thu-nghiem/manage/enrol-user", page="/courses/thu-nghiem/manage", data={"email": "ngoai@example.vn"})
+    from elearn.courses.services import is_enrolled
+
+    assert is_enrolled(outsider, setup["course"])

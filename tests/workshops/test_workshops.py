@@ -209,3 +209,36 @@ def test_workshop_api_lists_signs_up_and_reads_attendance(client, db, ws_setup):
     assert staff[0]["sessions"][str(ws_setup["s1"].id)] == "present"
     assert client.get(f"/api/v1/workshops/{ws.id}/attendance", headers=h).status_code == 403
     assert client.delete(f"/api/v1/workshops/{ws.id}/registration", headers=h).json["status"] == "cancelled"
+
+
+def test_manager_signs_up_a_whole_unit_and_outcomes_enter_the_history(make_app, db, ws_setup):
+    from elearn.workshops import attendance as att
+
+    ws = ws_setup["ws"]
+    ws.capacity = 3
+    db.session.commit()
+    mc = _client(make_app, ws_setup["manager"])
+    page = mc.get(f"/workshops/{ws.id}").get_data(as_text=True)
+    assert "Đăng ký cho cả đơn vị" in page
+    resp = AuthActions(mc).post(f"/workshops/{ws.id}/bulk", page=f"/workshops/{ws.id}",
+                                data={"unit": ws_setup["commune"].id})
+    assert "3 có chỗ, 1 vào danh sách chờ" in mc.get(resp.headers["Location"]).get_data(as_text=True)
+    outsider = AuthActions(mc).post(f"/workshops/{ws.id}/bulk", page=f"/workshops/{ws.id}",
+                                    data={"unit": ws_setup["other"].id})
+    assert outsider.status_code == 404  # Văn Lãng is outside the Cao Lộc manager's tree
+    a = ws_setup["trainees"][0]
+    att.mark(ws_setup["s1"], a.id, "present")
+    att.mark(ws_setup["s2"], a.id, "late")
+    db.session.commit()
+    history = db.session.scalars(select(RegistrationEvent.status).join(Registration).where(
+        Registration.user_id == a.id).order_by(RegistrationEvent.id)).all()
+    assert history == ["booked", "partly_attended", "attended"]
+    events = db.session.scalars(select(RegistrationEvent).join(Registration).where(Registration.user_id == a.id)).all()
+    assert events[0].by_id == ws_setup["manager"].id
+
+
+def test_trainee_dashboard_lists_upcoming_sessions(make_app, db, ws_setup):
+    a = ws_setup["trainees"][0]
+    _signup(make_app, a, ws_setup["ws"])
+    home = _client(make_app, a).get("/").get_data(as_text=True)
+    assert "Buổi tập huấn sắp tới" in home and "Tập huấn Luật Thư viện" in home and "Ngày 1" in home
