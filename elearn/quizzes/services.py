@@ -195,7 +195,9 @@ def save_responses(attempt: QuizAttempt, quiz: Quiz, responses: dict, now=None) 
     if attempt.deadline_at is not None and now > attempt.deadline_at:
         raise AttemptClosed(_("Đã hết giờ làm bài; câu trả lời mới không được lưu. Bạn chỉ có thể nộp bài."))
     allowed = {int(q) for q in attempt.layout["q"]}
-    existing = saved_answers(attempt)
+    existing = {a.question_id: a for a in db.session.scalars(
+        select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id,
+                                    AttemptAnswer.question_id.in_(list(responses))))} if responses else {}
     count = 0
     for qid, response in responses.items():
         if qid not in allowed:

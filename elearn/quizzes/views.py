@@ -3,6 +3,7 @@ JavaScript), the summary, submit and review."""
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from ..auth.forms import ConfirmForm
 from ..core.errors import ServiceError
@@ -12,7 +13,7 @@ from ..courses.models import Activity, Course, Module
 from ..courses.permissions import can_edit_course, can_view_course
 from ..extensions import db
 from . import bp, services, types
-from .models import QuizAttempt
+from .models import Question, Quiz, QuizAttempt
 
 
 def load_quiz(activity_id):
@@ -90,7 +91,8 @@ def _page_items(attempt, page):
 
 
 def _responses_from_form(attempt, page):
-    questions = services.attempt_questions(attempt)
+    ids = [int(q) for q in attempt.layout["pages"][page]]
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
     out = {}
     for qid in attempt.layout["pages"][page]:
         q = questions[int(qid)]
@@ -143,8 +145,14 @@ def attempt(attempt_id):
 @bp.route("/attempt/<int:attempt_id>/autosave", methods=["POST"])
 @login_required
 def autosave(attempt_id):
-    """The page's small script posts the form here as the trainee answers (one small request)."""
-    attempt, activity, course, module, quiz = load_attempt(attempt_id)
+    """The page's small script posts the form here as the trainee answers (one small request).
+
+    Kept light on purpose: the attempt itself proves the quiz was open to this trainee when it
+    started, and save_responses enforces its state and deadline."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        return jsonify(error={"code": "not_found", "message": _("Không tìm thấy lượt làm bài.")}), 404
+    quiz = db.session.get(Quiz, attempt.quiz_id)
     if not ConfirmForm().validate_on_submit():
         return jsonify(error={"code": "csrf_failed", "message": _("Phiên làm việc đã hết hạn.")}), 400
     page = min(max(request.form.get("page", 0, type=int), 0), len(attempt.layout["pages"]) - 1)
