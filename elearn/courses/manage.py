@@ -319,38 +319,34 @@ def enrol(slug):
     return _back(course)
 
 
-@bp.route("/<slug>/manage/enrol-user", methods=["POST"])
-@login_required
-def enrol_one(slug):
+def _person_action(slug, form_class, action, done_message):
+    """Look up an active account by the form's e-mail and apply ``action(course, user)``."""
     course = _editable(slug)
-    form = EnrolUserForm()
+    form = form_class()
     if form.validate_on_submit():
         user = get_user_by_email(form.email.data)
         if user is None or not user.active:
             flash(_("Không có tài khoản đang hoạt động %(email)s.", email=form.email.data), "error")
         else:
-            services.enrol_user(course, user)
-            db.session.commit()
-            flash(_("Đã ghi danh %(name)s.", name=user.name), "success")
-    return _back(course)
-
-
-@bp.route("/<slug>/manage/staff", methods=["POST"])
-@login_required
-def add_staff(slug):
-    course = _editable(slug)
-    form = StaffForm()
-    if form.validate_on_submit():
-        user = get_user_by_email(form.email.data)
-        if user is None:
-            flash(_("Không có tài khoản %(email)s.", email=form.email.data), "error")
-        else:
             try:
-                services.add_staff(course, user)
+                action(course, user)
             except ServiceError as err:
                 db.session.rollback()
                 flash(err.message, "error")
             else:
                 db.session.commit()
-                flash(_("%(name)s đã được phân công phụ trách khoá học.", name=user.name), "success")
+                flash(done_message(user), "success")
     return _back(course)
+
+
+@bp.route("/<slug>/manage/enrol-user", methods=["POST"])
+@login_required
+def enrol_one(slug):
+    return _person_action(slug, EnrolUserForm, services.enrol_user, lambda u: _("Đã ghi danh %(name)s.", name=u.name))
+
+
+@bp.route("/<slug>/manage/staff", methods=["POST"])
+@login_required
+def add_staff(slug):
+    return _person_action(slug, StaffForm, services.add_staff,
+                          lambda u: _("%(name)s đã được phân công phụ trách khoá học.", name=u.name))

@@ -179,3 +179,15 @@ def test_staff_enrol_one_trainee_by_email(client, auth, setup, db, make_user, ma
     from elearn.courses.services import is_enrolled
 
     assert is_enrolled(outsider, setup["course"])
+
+
+def test_admin_assigns_course_staff_by_email(client, auth, setup, db):
+    from elearn.courses.services import is_staff
+
+    auth.login(setup["admin"].email)
+    resp = auth.post("/courses/thu-nghiem/manage/staff", page="/courses/thu-nghiem/manage",
+                     data={"email": setup["trainee"].email})
+    assert "Chỉ giảng viên" in client.get(resp.headers["Location"]).get_data(as_text=True)
+    auth.post("/courses/thu-nghiem/manage/staff", page="/courses/thu-nghiem/manage",
+              data={"email": setup["instructor"].email})
+    assert is_staff(setup["instructor"], setup["course"])
