@@ -91,12 +91,14 @@ def _staff_course(slug):
 def course_progress(slug):
     """Course staff: every trainee with a progress row, by Vietnamese name order, paginated."""
     course = _staff_course(slug)
-    stmt = (select(CourseProgress, User).join(User, CourseProgress.user_id == User.id)
+    stmt = (select(CourseProgress).join(User, CourseProgress.user_id == User.id)
             .where(CourseProgress.course_id == course.id).order_by(User.name, User.id))
     page = paginate(stmt)
     from ..core.text import vi_name_key
 
-    rows = sorted(page.items, key=lambda r: vi_name_key(r[1].name))
+    users = {u.id: u for u in db.session.scalars(select(User).where(
+        User.id.in_([p.user_id for p in page.items])))} if page.items else {}
+    rows = sorted(((p, users[p.user_id]) for p in page.items), key=lambda r: vi_name_key(r[1].name))
     certs = {c.user_id: c for c in db.session.scalars(select(Certificate).where(Certificate.course_id == course.id))}
     return render_template("progress/course.html", course=course, page=page, rows=rows, certs=certs,
                            form=ConfirmForm())

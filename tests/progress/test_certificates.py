@@ -105,3 +105,13 @@ def test_progress_api_for_me_and_for_managers_in_scope(client, db, completed, ma
     url = f"/api/v1/users/{completed['trainee'].id}/progress"
     assert client.get(url, headers=bearer(inside)).json["courses"][0]["percent"] == 100
     assert client.get(url, headers=bearer(outside)).status_code == 404
+
+
+def test_staff_progress_list_shows_trainees_with_percent(client, auth, completed, db, make_user):
+    from elearn.courses import services as courses
+
+    courses.add_staff(completed["course"], completed["instructor"])
+    db.session.commit()
+    auth.login(completed["instructor"].email)
+    html = client.get("/courses/tien-do/progress").get_data(as_text=True)
+    assert "Hoàng Thị Mai" in html and "100%" in html and completed["cert"].code in html
