@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..courses.models import Course
 from ..courses.services import enrolled_filter
+from ..core.text import vi_collate
 from ..extensions import db
 from ..progress.models import Certificate, CourseProgress
 from ..progress.permissions import can_view_progress_of
@@ -15,7 +16,8 @@ from .schemas import ErrorSchema, UserProgressSchema
 
 def _progress_of(user):
     courses = db.session.scalars(select(Course).where(Course.status == "published", enrolled_filter(user))
-                                 .order_by(Course.title)).all()
+                                 ).all()
+    courses = sorted(courses, key=lambda c: vi_collate(c.title))
     ids = [c.id for c in courses]
     rows = {r.course_id: r for r in db.session.scalars(select(CourseProgress).where(
         CourseProgress.user_id == user.id, CourseProgress.course_id.in_(ids)))} if ids else {}

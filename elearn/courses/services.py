@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.errors import NotFound, ServiceError
 from ..core.markdown import reading_minutes, render
-from ..core.text import slugify
+from ..core.text import slugify, vi_collate
 from ..extensions import db
 from .models import (
     Activity,
@@ -48,8 +48,9 @@ def is_staff(user, course) -> bool:
 def my_courses(user):
     """Published courses the user is enrolled in, with their % of required activities complete."""
     courses = db.session.scalars(
-        select(Course).where(Course.status == "published", enrolled_filter(user)).order_by(Course.title)
+        select(Course).where(Course.status == "published", enrolled_filter(user))
     ).all()
+    courses = sorted(courses, key=lambda c: vi_collate(c.title))
     return courses, course_percentages(user, [c.id for c in courses])
 
 
@@ -65,10 +66,10 @@ def course_percentages(user, course_ids):
 
 
 def staff_courses(user):
-    stmt = select(Course).where(Course.status != "archived").order_by(Course.title)
+    stmt = select(Course).where(Course.status != "archived")
     if user.role != "admin":
         stmt = stmt.where(staff_filter(user))
-    return db.session.scalars(stmt).all()
+    return sorted(db.session.scalars(stmt).all(), key=lambda c: vi_collate(c.title))
 
 
 def get_course(slug: str) -> Course:

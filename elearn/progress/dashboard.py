@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..courses.models import Activity, ActivityProgress, Course, Module, module_prerequisites
 from ..courses.services import enrolled_filter
+from ..core.text import vi_collate
 from ..extensions import db
 from .models import Certificate, CourseProgress, ModuleProgress
 from .rules import activity_rule, due_end_utc
@@ -23,7 +24,8 @@ class CourseCard:
 
 def dashboard(user):
     courses = db.session.scalars(select(Course).where(Course.status == "published", enrolled_filter(user))
-                                 .order_by(Course.title)).all()
+                                 ).all()
+    courses = sorted(courses, key=lambda c: vi_collate(c.title))
     ids = [c.id for c in courses]
     if not ids:
         return [], _certificates(user)

@@ -62,3 +62,18 @@ def test_every_ui_string_has_an_english_translation():
         catalog = read_po(fh)
     missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
     assert missing == []
+
+
+def test_course_lists_follow_vietnamese_order(db, make_user, make_org):
+    from elearn.courses import services
+
+    org = make_org(code="LS")
+    teacher = make_user("instructor", org)
+    for title in ("Ứng dụng CNTT", "Pháp luật", "Đọc sách", "Nghiệp vụ", "Dịch vụ"):
+        c = services.create_course(teacher, title, "", 1)
+        c.status = "published"
+        services.enrol_org(c, org)
+    db.session.commit()
+    trainee = make_user("trainee", org)
+    titles = [c.title for c in services.my_courses(trainee)[0]]
+    assert titles == ["Dịch vụ", "Đọc sách", "Nghiệp vụ", "Pháp luật", "Ứng dụng CNTT"]
