@@ -190,8 +190,19 @@ def grading(activity_id):
 # --- the course's question bank ---------------------------------------------------------------------
 
 def _import_dir():
+    """Where question files wait between preview and import; previews older than a day are removed."""
+    import time
+
     path = os.path.join(current_app.instance_path, "uploads", "imports")
     os.makedirs(path, exist_ok=True)
+    cutoff = time.time() - 24 * 3600
+    for name in os.listdir(path):
+        full = os.path.join(path, name)
+        try:
+            if os.path.getmtime(full) < cutoff:
+                os.remove(full)
+        except OSError:
+            pass  # another worker removed it first
     return path
 
 
