@@ -37,7 +37,7 @@ def authenticate():
     if header:
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
-            return json_error(401, "Authorization must be 'Bearer <token>'.", "unauthorized")
+            return json_error(401, "Tiêu đề Authorization phải có dạng 'Bearer <mã truy cập>'.", "unauthorized")
         user = user_for_token(raw.strip())
         if user is None:
             return json_error(401, "Mã truy cập không hợp lệ hoặc đã bị thu hồi.", "invalid_token")
