@@ -30,14 +30,6 @@ def load_user(user_id: str):
     return user
 
 
-def _apply_service_error(form, err: ServiceError):
-    target = getattr(form, err.field, None) if err.field else None
-    if target is not None:
-        target.errors = list(target.errors) + [err.message]
-    else:
-        form.form_errors.append(err.message)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login_view():
     if current_user.is_authenticated:
@@ -113,7 +105,7 @@ def reset_password(token):
             services.finish_password_reset(token, form.password.data)
         except ServiceError as err:
             db.session.rollback()
-            _apply_service_error(form, err)
+            err.show_on(form)
         else:
             db.session.commit()
             logout_user()
@@ -144,7 +136,7 @@ def change_password():
                 services.set_password(user, form.password.data)
             except ServiceError as err:
                 db.session.rollback()
-                _apply_service_error(form, err)
+                err.show_on(form)
             else:
                 db.session.commit()
                 session.clear()
@@ -226,7 +218,7 @@ def admin_user_new():
             services.start_password_reset(user.email)
         except ServiceError as err:
             db.session.rollback()
-            _apply_service_error(form, err)
+            err.show_on(form)
         except MailError:
             db.session.rollback()
             form.form_errors.append(_("Chưa gửi được thư mời đặt mật khẩu; tài khoản chưa được tạo. Hãy kiểm tra máy chủ thư."))
@@ -254,7 +246,7 @@ def admin_user_edit(user_id):
                                      org=db.session.get(OrgUnit, form.org_id.data), active=form.active.data)
             except ServiceError as err:
                 db.session.rollback()
-                _apply_service_error(form, err)
+                err.show_on(form)
             else:
                 db.session.commit()
                 flash(_("Đã lưu tài khoản %(email)s.", email=user.email), "success")

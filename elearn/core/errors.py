@@ -29,6 +29,14 @@ class ServiceError(Exception):
         if status:
             self.status = status
 
+    def show_on(self, form) -> None:
+        """Put the message on the form field it names, else at the top of the form."""
+        field = getattr(form, self.field, None) if self.field else None
+        if field is not None:
+            field.errors = list(field.errors) + [self.message]
+        else:
+            form.form_errors.append(self.message)
+
 
 class NotFound(ServiceError):
     status = 404

@@ -48,11 +48,6 @@ def _activity(course, activity_id):
     return act
 
 
-def _form_error(form, err: ServiceError):
-    field = getattr(form, err.field or "", None)
-    (field.errors.append(err.message) if field is not None else form.form_errors.append(err.message))
-
-
 def _back(course):
     return redirect(url_for("courses.manage", slug=course.slug))
 
@@ -68,7 +63,7 @@ def new_course():
             course = services.create_course(current_user, form.title.data, form.summary.data, float(form.hours.data or 0))
         except ServiceError as err:
             db.session.rollback()
-            _form_error(form, err)
+            err.show_on(form)
         else:
             db.session.commit()
             flash(_("Đã tạo khoá học (bản nháp)."), "success")
@@ -173,7 +168,7 @@ def edit_module(slug, module_id):
                                    prerequisite_ids=form.prerequisites.data or [], completion=rule)
         except ServiceError as err:
             db.session.rollback()
-            _form_error(form, err)
+            err.show_on(form)
         else:
             db.session.commit()
             flash(_("Đã lưu module."), "success")
@@ -227,7 +222,7 @@ def edit_lesson(slug, module_id=None, activity_id=None):
                                                 minutes=form.minutes.data)
             except ServiceError as err:
                 db.session.rollback()
-                _form_error(form, err)
+                err.show_on(form)
             else:
                 db.session.commit()
                 flash(_("Đã lưu bài học."), "success")
@@ -270,7 +265,7 @@ def new_material(slug, module_id):
                 _store_version(activity, upload)
             except ServiceError as err:
                 db.session.rollback()
-                _form_error(form, err)
+                err.show_on(form)
             else:
                 flash(_("Đã tải lên tài liệu (bản nháp)."), "success")
                 return redirect(url_for("courses.manage", slug=slug) + f"#activity-{activity.id}")
@@ -293,7 +288,7 @@ def replace_material(slug, activity_id):
             try:
                 version = _store_version(activity, upload)
             except ServiceError as err:
-                _form_error(form, err)
+                err.show_on(form)
             else:
                 flash(_("Đã thay tệp; phiên bản %(v)d. Các phiên bản cũ vẫn được giữ.", v=version), "success")
                 return redirect(url_for("courses.replace_material", slug=slug, activity_id=activity.id))

@@ -102,7 +102,7 @@ def rename_unit(unit: OrgUnit, name: str) -> None:
 def move_unit(unit: OrgUnit, new_parent: OrgUnit | None) -> None:
     """Move ``unit`` (with its subtree) under ``new_parent``; refused under its own descendant."""
     if new_parent is not None and new_parent.is_within(unit):
-        raise ServiceError(_("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."), field="parent")
+        raise ServiceError(_("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."), field="parent_id")
     old_path, old_depth = unit.path, unit.depth
     new_path = (new_parent.path if new_parent else "/") + f"{unit.id}/"
     if new_path == old_path:

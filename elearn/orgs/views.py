@@ -27,13 +27,6 @@ def _parent_choices(exclude: OrgUnit | None = None):
     return choices
 
 
-def _error_to_form(form, err):
-    field = getattr(form, err.field or "", None)
-    if field is None and err.field == "parent":
-        field = getattr(form, "parent_id", None)
-    (field.errors.append(err.message) if field is not None else form.form_errors.append(err.message))
-
-
 @bp.route("/")
 def index():
     units = services.visible_units(current_user)
@@ -51,7 +44,7 @@ def create():
             unit = services.create_unit(form.code.data, form.name.data, parent)
         except ServiceError as err:
             db.session.rollback()
-            _error_to_form(form, err)
+            err.show_on(form)
         else:
             db.session.commit()
             flash(_("Đã tạo đơn vị %(name)s.", name=unit.name), "success")
@@ -79,7 +72,7 @@ def do_rename(unit_id):
             services.rename_unit(unit, rename.name.data)
         except ServiceError as err:
             db.session.rollback()
-            _error_to_form(rename, err)
+            err.show_on(rename)
         else:
             db.session.commit()
             flash(_("Đã đổi tên đơn vị."), "success")
@@ -100,7 +93,7 @@ def do_move(unit_id):
             services.move_unit(unit, parent)
         except ServiceError as err:
             db.session.rollback()
-            _error_to_form(move, err)
+            err.show_on(move)
         else:
             db.session.commit()
             flash(_("Đã chuyển đơn vị."), "success")

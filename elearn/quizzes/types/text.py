@@ -53,8 +53,23 @@ def _best(answers: list[dict], matches) -> dict | None:
     return best
 
 
+class _BestMatchType(QuestionType):
+    """Typed answers graded by the best-weighted accepted answer that matches (``_match``)."""
+
+    def _match(self, data, response) -> dict | None:
+        raise NotImplementedError
+
+    def grade(self, data, response):
+        best = self._match(data, response)
+        return _clamp(best["weight"] / 100) if best else 0.0
+
+    def feedback(self, data, response):
+        best = self._match(data, response)
+        return [best["feedback"]] if best and best.get("feedback") else []
+
+
 @register
-class ShortAnswerType(QuestionType):
+class ShortAnswerType(_BestMatchType):
     name = "shortanswer"
     label = _l("Trả lời ngắn")
 
@@ -98,14 +113,6 @@ class ShortAnswerType(QuestionType):
         given = _norm(response) if cs else _norm(response).casefold()
         return _best(data["answers"], lambda a: _glob(_pattern(a["text"], cs), given))
 
-    def grade(self, data, response):
-        best = self._match(data, response)
-        return _clamp(best["weight"] / 100) if best else 0.0
-
-    def feedback(self, data, response):
-        best = self._match(data, response)
-        return [best["feedback"]] if best and best.get("feedback") else []
-
     def right_answer(self, text, data):
         top = max((a["weight"] for a in data["answers"]), default=0)
         right = next((a for a in data["answers"] if a["weight"] == top), None)
@@ -133,7 +140,7 @@ def _num_label(a: dict) -> str:
 
 
 @register
-class NumericalType(QuestionType):
+class NumericalType(_BestMatchType):
     name = "numerical"
     label = _l("Số")
 
@@ -204,14 +211,6 @@ class NumericalType(QuestionType):
         if x is None:
             return None
         return _best(data["answers"], lambda a: _num_matches(a, x))
-
-    def grade(self, data, response):
-        best = self._match(data, response)
-        return _clamp(best["weight"] / 100) if best else 0.0
-
-    def feedback(self, data, response):
-        best = self._match(data, response)
-        return [best["feedback"]] if best and best.get("feedback") else []
 
     def right_answer(self, text, data):
         real = [a for a in data["answers"] if not a.get("any")]
