@@ -56,6 +56,7 @@ def _messages():
         404: _("Không tìm thấy trang hoặc dữ liệu bạn cần."),
         405: _("Phương thức không được hỗ trợ."),
         409: _("Dữ liệu vừa được thay đổi ở nơi khác. Hãy tải lại trang và thử lại."),
+        410: _("Nội dung này không còn nữa (ví dụ: giấy chứng nhận đã bị thu hồi)."),
         413: _("Tệp hoặc dữ liệu gửi lên quá lớn."),
         422: _("Dữ liệu không hợp lệ."),
         429: _("Bạn đã thử quá nhiều lần. Hãy đợi vài phút rồi thử lại."),
@@ -64,7 +65,7 @@ def _messages():
 
 
 CODE_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+              405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "too_large", 422: "invalid",
               429: "too_many_requests", 500: "server_error"}
 
 
@@ -83,7 +84,8 @@ def handle_http(e: HTTPException):
         message = _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và gửi lại.")
         code = "csrf_failed"
     else:
-        message = _messages().get(status) or e.description
+        # Never Werkzeug's English description: a known message, or a generic Vietnamese one.
+        message = _messages().get(status) or (_messages()[500] if status >= 500 else _messages()[400])
         code = None
     if wants_json():
         data = getattr(e, "data", None) or {}

@@ -52,7 +52,7 @@ def create():
     return render_template("orgs/form.html", form=form, unit=None)
 
 
-@bp.route("/<int:unit_id>", methods=["GET", "POST"])
+@bp.route("/<int:unit_id>")
 def edit(unit_id):
     unit = db.get_or_404(OrgUnit, unit_id)
     rename = RenameForm(obj=unit, prefix="rename")

@@ -115,3 +115,14 @@ def test_staff_progress_list_shows_trainees_with_percent(client, auth, completed
     auth.login(completed["instructor"].email)
     html = client.get("/courses/tien-do/progress").get_data(as_text=True)
     assert "Hoàng Thị Mai" in html and "100%" in html and completed["cert"].code in html
+
+
+def test_a_revoked_certificate_pdf_says_so_in_vietnamese(client, auth, completed, db):
+    from elearn.core.timeutil import utcnow
+
+    completed["cert"].revoked_at = utcnow()
+    db.session.commit()
+    auth.login(completed["trainee"].email)
+    resp = client.get(f"/certificates/{completed['cert'].id}.pdf")
+    assert resp.status_code == 410 and "đã bị thu hồi" in resp.get_data(as_text=True)
+    assert "Gone" not in resp.get_data(as_text=True)
