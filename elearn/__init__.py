@@ -98,7 +98,7 @@ def _sqlite_begin(conn):
     from .core.db import wants_immediate
 
     dbapi = conn.connection.dbapi_connection
-    if wants_immediate():
+    if wants_immediate() or conn.info.get("begin_immediate"):
         dbapi.isolation_level = None  # pysqlite opens nothing itself; we do
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:

@@ -92,14 +92,48 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _foreign_keys(connection, on=False)
+            conf_args = dict(conf_args, transactional_ddl=True)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _foreign_keys(connection, on=True)
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+# SQLite batch mode rebuilds a table: create a copy, copy the rows, DROP the old one, rename. With
+# foreign keys ON, that DROP deletes every row that refers to the table, and ON DELETE CASCADE carries
+# it on: rebuilding `courses` would empty modules, activities, questions, attempts and answers. As
+# Alembic's batch-mode documentation advises, foreign keys are OFF around the migration (the pragma
+# only takes effect outside a transaction), the whole run is one transaction (BEGIN IMMEDIATE, see
+# create_app; pysqlite alone would run DDL outside any transaction), and before it commits
+# `PRAGMA foreign_key_check` must find nothing, or everything is rolled back.
+# See docs/ARCHITECTURE.md, "Migrations".
+
+def _foreign_keys(connection, *, on):
+    if on:
+        connection.info.pop("begin_immediate", None)
+    else:
+        connection.info["begin_immediate"] = True  # read by the "begin" listener in elearn/__init__.py
+    connection.connection.dbapi_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(connection):
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(
+            "The migration left rows whose foreign keys point nowhere (table, rowid, parent, fk): "
+            + ", ".join(str(tuple(p)) for p in problems[:20]))
 
 
 if context.is_offline_mode():
