@@ -337,6 +337,9 @@ def create_backup(path: str, *, now: datetime | None = None) -> BackupResult:
         raise BackupError(f"Thư mục {folder} không tồn tại.")
     if os.path.exists(final):
         raise BackupError(f"{final} đã có; hãy chọn tên khác (bản sao lưu cũ không bị ghi đè).")
+    uploads = os.path.realpath(_uploads_root())
+    if os.path.commonpath([os.path.realpath(folder), uploads]) == uploads:
+        raise BackupError("Không ghi bản sao lưu vào thư mục tải lên (instance/uploads); hãy chọn thư mục khác.")
     if not os.access(folder, os.W_OK):
         raise BackupError(f"Không ghi được vào thư mục {folder}.")
 

@@ -175,6 +175,15 @@ def test_backup_into_a_folder_gets_a_dated_name(db, source, tmp_path):
     assert result.exit_code == 0, result.output
     made = [n for n in os.listdir(tmp_path) if n.startswith("elearn-backup-") and n.endswith(".tar.gz")]
     assert len(made) == 1
+    assert os.stat(tmp_path / made[0]).st_mode & 0o777 == 0o600  # password hashes: owner only
+
+
+def test_backup_refuses_to_write_into_the_uploads_folder(db, source):
+    src, _ = source
+    inside = os.path.join(src.instance_path, "uploads", "materials")
+    result = invoke(src, "backup", "create", inside)
+    assert result.exit_code == 1 and "thư mục tải lên" in result.output
+    assert not [n for n in os.listdir(inside) if "backup" in n]
 
 
 @pytest.fixture
