@@ -25,6 +25,8 @@ def create_cmd(path):
     except BackupError as err:
         click.echo(f"Lỗi: {err}", err=True)
         sys.exit(1)
+    for name in result.skipped:
+        click.echo(f"Bỏ qua {name}: tên tệp không phải tên ứng dụng tạo ra.", err=True)
     rows = sum(result.tables.values())
     click.echo(f"Đã sao lưu vào {result.path} ({_size(result.size)}, {result.dialect}): "
                f"{len(result.tables)} bảng, {rows} dòng, {result.files} tệp tải lên, {result.seconds:.1f} giây.")

@@ -58,7 +58,7 @@ UPLOADS = "uploads"
 CHUNK = 1024 * 1024
 PART_RE = re.compile(r"\.upload-.*\.part")
 # a path component of a file under uploads/: generated names and subdirectory names only
-_COMPONENT_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,199}")
+_COMPONENT_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")  # never "." or ".." or hidden
 IGNORED_TABLES = {"alembic_version"}  # a migrated but empty database still counts as empty
 MAX_MEMBERS = 1_000_000
 
@@ -75,6 +75,7 @@ class BackupResult:
     files: int
     size: int
     seconds: float
+    skipped: list = field(default_factory=list)  # files under uploads/ whose names a restore would refuse
 
 
 @dataclass
@@ -228,7 +229,7 @@ def target_path(path: str, now: datetime | None = None) -> str:
     return path
 
 
-def _dump_sqlite(workdir: str) -> tuple[str, dict]:
+def _dump_sqlite(workdir: str) -> tuple[str, dict, str | None]:
     source_path = db.engine.url.database
     if not source_path or source_path == ":memory:" or source_path.startswith("file:"):
         raise BackupError("Chỉ sao lưu được cơ sở dữ liệu SQLite nằm trong một tệp.")
@@ -250,10 +251,17 @@ def _dump_sqlite(workdir: str) -> tuple[str, dict]:
     finally:
         src.close()
     _check_sqlite_file(out)
-    return out, _sqlite_counts(out)
+    counts, revision = _sqlite_counts(out), None
+    if "alembic_version" in counts:
+        conn = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
+        try:
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    return out, counts, revision[0] if revision else None
 
 
-def _dump_postgresql(workdir: str) -> tuple[str, dict]:
+def _dump_postgresql(workdir: str) -> tuple[str, dict, str | None]:
     pg_dump = find_tool("pg_dump")
     out = os.path.join(workdir, DB_FILES["postgresql"])
     args, env = pg_connection_args(db.engine.url.render_as_string(hide_password=False))
@@ -261,35 +269,28 @@ def _dump_postgresql(workdir: str) -> tuple[str, dict]:
         conn.execute(text("SET TRANSACTION READ ONLY"))
         snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
         counts = _pg_counts(conn)  # the same snapshot pg_dump reads
+        revision = (conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                    if "alembic_version" in counts else None)
         _run([pg_dump, "--format=custom", "--file", out, "--snapshot", snapshot, *args], env, "pg_dump")
         conn.rollback()
-    return out, counts
-
-
-def _alembic_revision(counts):
-    if "alembic_version" not in counts:
-        return None
-    try:
-        with db.engine.connect() as conn:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except Exception:  # noqa: BLE001 - informative only
-        return None
+    return out, counts, revision
 
 
 def _upload_files(root: str):
-    """(archive name, absolute path) of every stored file under ``root``, sorted; no .part files."""
-    out = []
+    """(archive name, absolute path) of every stored file under ``root``, sorted, without .part files;
+    and the names left out because they are not names the app makes (a restore would refuse them)."""
+    out, skipped = [], []
     if not os.path.isdir(root):
-        return out
+        return out, skipped
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for name in sorted(filenames):
             full = os.path.join(dirpath, name)
             if PART_RE.fullmatch(name) or not os.path.isfile(full) or os.path.islink(full):
                 continue
-            rel = os.path.relpath(full, root).replace(os.sep, "/")
-            out.append((f"{UPLOADS}/{rel}", full))
-    return out
+            name = f"{UPLOADS}/" + os.path.relpath(full, root).replace(os.sep, "/")
+            (out if _member_name_ok(name) else skipped).append((name, full))
+    return out, [name for name, _ in skipped]
 
 
 class _HashingReader(io.RawIOBase):
@@ -347,15 +348,16 @@ def create_backup(path: str, *, now: datetime | None = None) -> BackupResult:
     fd, partial = tempfile.mkstemp(prefix=f".{os.path.basename(final)}.partial-", dir=folder)
     try:
         if dialect == "sqlite":
-            db_file, counts = _dump_sqlite(work)
+            db_file, counts, revision = _dump_sqlite(work)
         else:
-            db_file, counts = _dump_postgresql(work)
+            db_file, counts, revision = _dump_postgresql(work)
         files = {}
         with os.fdopen(fd, "wb") as raw:
             fd = None
             with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar:
                 files[DB_FILES[dialect]] = _add_file(tar, DB_FILES[dialect], db_file, now.timestamp())
-                for name, full in _upload_files(_uploads_root()):
+                uploads, skipped = _upload_files(_uploads_root())
+                for name, full in uploads:
                     entry = _add_file(tar, name, full)
                     if entry is not None:
                         files[name] = entry
@@ -365,7 +367,7 @@ def create_backup(path: str, *, now: datetime | None = None) -> BackupResult:
                     "created_at": now.isoformat().replace("+00:00", "Z"),
                     "dialect": dialect,
                     "database": DB_FILES[dialect],
-                    "alembic_revision": _alembic_revision(counts),
+                    "alembic_revision": revision,
                     "tables": counts,
                     "files": files,
                 }
@@ -388,7 +390,7 @@ def create_backup(path: str, *, now: datetime | None = None) -> BackupResult:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BackupResult(final, dialect, counts, len(files) - 1, os.path.getsize(final),
-                        time.monotonic() - started)
+                        time.monotonic() - started, skipped)
 
 
 # --- reading an archive -------------------------------------------------------------------------------
@@ -467,9 +469,12 @@ def checksum_mismatches(manifest: dict, found: dict) -> list[str]:
 
 def count_mismatches(expected: dict, actual: dict) -> list[str]:
     out = []
-    for table in sorted(expected):
+    for table in sorted(set(expected) | set(actual)):
         if table not in actual:
             out.append(f"bảng {table}: không có sau khi khôi phục (manifest {expected[table]} dòng)")
+        elif table not in expected:
+            out.append(f"bảng {table}: có trong cơ sở dữ liệu đích nhưng không có trong bản sao lưu "
+                       f"({actual[table]} dòng)")
         elif actual[table] != expected[table]:
             out.append(f"bảng {table}: {actual[table]} dòng, manifest ghi {expected[table]}")
     return out
@@ -596,7 +601,11 @@ def restore_backup(path: str, *, force: bool = False, now: datetime | None = Non
             _restore_sqlite(db_file)
         else:
             _restore_postgresql(db_file)
-        _place_uploads(os.path.join(work, UPLOADS), now)
+        try:
+            _place_uploads(os.path.join(work, UPLOADS), now)
+        except OSError as exc:
+            raise BackupError(f"Đã khôi phục cơ sở dữ liệu nhưng không đặt được thư mục tải lên vào "
+                              f"{_uploads_root()}: {exc}") from exc
 
         if dialect == "sqlite":
             actual = _sqlite_counts(db.engine.url.database)

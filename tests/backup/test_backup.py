@@ -354,3 +354,37 @@ def test_backup_on_postgresql_without_pg_dump_fails_clearly_and_leaves_nothing(d
     result = invoke(src, "backup", "create", str(out / "x.tar.gz"))
     assert result.exit_code == 1 and "pg_dump" in result.output
     assert os.listdir(out) == []
+
+
+def test_backup_skips_and_names_files_a_restore_would_refuse(db, source, fresh_target, tmp_path):
+    src, names = source
+    odd = os.path.join(src.instance_path, "uploads", "materials", "tên lạ.pdf")
+    with open(odd, "wb") as fh:
+        fh.write(b"%PDF-1.4 odd")
+    archive = tmp_path / "sao-luu.tar.gz"
+    made = invoke(src, "backup", "create", str(archive))
+    assert made.exit_code == 0, made.output
+    assert "Bỏ qua uploads/materials/tên lạ.pdf" in made.output
+    manifest = _manifest(archive)
+    assert sorted(manifest["files"]) == ["database." + ("dump" if TEST_DB_URL else "sqlite")] + sorted(
+        f"uploads/materials/{n}" for n in names)
+    assert manifest["alembic_revision"] == rows(src, "SELECT version_num FROM alembic_version")[0][0]
+    restored = invoke(fresh_target, "backup", "restore", str(archive))
+    assert restored.exit_code == 0, restored.output
+
+
+def test_a_table_the_backup_does_not_have_is_reported_or_gone(archive, fresh_target):
+    from sqlalchemy import text
+
+    from elearn.extensions import db as _db
+
+    with fresh_target.app_context():
+        with _db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE bang_thua (id integer primary key)"))
+    result = invoke(fresh_target, "backup", "restore", str(archive))
+    if TEST_DB_URL:  # pg_restore --clean drops only what the dump holds: the extra table stays, and is named
+        assert result.exit_code == 1
+        assert "bảng bang_thua: có trong cơ sở dữ liệu đích nhưng không có trong bản sao lưu" in result.output
+    else:  # the SQLite backup API replaces the whole file
+        assert result.exit_code == 0, result.output
+        assert not rows(fresh_target, "SELECT name FROM sqlite_master WHERE name = 'bang_thua'")
