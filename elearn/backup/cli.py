@@ -22,7 +22,7 @@ def create_cmd(path):
     app keeps serving. PATH may be a folder: the file is then named elearn-backup-<time>.tar.gz."""
     try:
         result = services.create_backup(path)
-    except BackupError as err:
+    except (BackupError, OSError) as err:  # OSError: a full disk, a folder that vanished, …
         click.echo(f"Lỗi: {err}", err=True)
         sys.exit(1)
     for name in result.skipped:
@@ -42,7 +42,7 @@ def restore_cmd(path, force):
     counts and checksums against its manifest. Stop the app first. Exits 1 on any mismatch."""
     try:
         report = services.restore_backup(path, force=force)
-    except BackupError as err:
+    except (BackupError, OSError) as err:
         click.echo(f"Lỗi: {err}", err=True)
         sys.exit(1)
     rows = sum(report.tables.values())
