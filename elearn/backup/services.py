@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from flask import current_app
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from ..extensions import db
@@ -460,8 +460,8 @@ def checksum_mismatches(manifest: dict, found: dict) -> list[str]:
         elif want is None:
             out.append(f"tệp {name} không có trong manifest")
         elif not isinstance(want, dict) or want.get("sha256") != got["sha256"] or want.get("size") != got["size"]:
-            out.append(f"tệp {name}: SHA-256 không khớp (manifest {want.get('sha256') if isinstance(want, dict) else want}, "
-                       f"thực tế {got['sha256']})")
+            listed = want.get("sha256") if isinstance(want, dict) else want
+            out.append(f"tệp {name}: SHA-256 không khớp (manifest {listed}, thực tế {got['sha256']})")
     if manifest["database"] not in found:
         out.append(f"thiếu tệp cơ sở dữ liệu {manifest['database']}")
     return out

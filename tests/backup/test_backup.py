@@ -10,7 +10,6 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import select
 
 from elearn.auth import services as accounts
 from elearn.backup import services as backup
@@ -220,7 +219,7 @@ def test_restore_refuses_a_non_empty_uploads_folder_unless_forced(archive, fresh
     forced = invoke(fresh_target, "backup", "restore", "--force", str(archive))
     assert forced.exit_code == 0, forced.output
     assert "cu.pdf" not in os.listdir(materials)
-    kept = [n for n in os.listdir(os.path.dirname(os.path.dirname(materials))) if n.startswith("uploads.before-restore-")]
+    kept = [n for n in os.listdir(fresh_target.instance_path) if n.startswith("uploads.before-restore-")]
     assert len(kept) == 1  # the old files are kept aside, not deleted
 
 
