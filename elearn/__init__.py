@@ -31,6 +31,8 @@ def create_app(test_config=None):
     _register_cli(app)
     _register_request_hooks(app)
     _register_template_helpers(app)
+    from .core.uploads import clean_stale_parts_at_startup
+    clean_stale_parts_at_startup(app)  # .upload-*.part files left by a worker killed mid-upload
     return app
 
 
@@ -157,6 +159,8 @@ def _register_cli(app):
     for group in (orgs_cli, users_cli, tokens_cli, courses_cli, questions_cli, quizzes_cli, progress_cli,
                   reminders_cli, demo_cli):
         app.cli.add_command(group)
+    from .backup import init_app as init_backup
+    init_backup(app)  # `backup create|restore` and `uploads clean`
 
 
 def _register_request_hooks(app):

@@ -348,6 +348,49 @@ def discard(stored_name: str, subdir: str = "materials") -> bool:
         return False
 
 
+STALE_PART_SECONDS = 3600
+_PART_RE = re.compile(r"\.upload-.*\.part")  # the temporary names store_upload gives (mkstemp)
+
+
+def clean_stale_parts(root: str | None = None, max_age: float = STALE_PART_SECONDS, now: float | None = None) -> int:
+    """Delete ``.upload-*.part`` files older than ``max_age`` seconds under ``<instance>/uploads``.
+
+    ``store_upload`` removes its part file on every error, but a worker killed mid-upload (OOM,
+    SIGKILL, a power cut) leaves it for ever. A part file lives a few seconds while an upload is
+    copied (the request body is already received by then) and its mtime moves with every write, so
+    one that has not changed for an hour belongs to no live upload. Returns how many were removed.
+    """
+    import time
+
+    root = root or os.path.join(current_app.instance_path, "uploads")
+    cutoff = (time.time() if now is None else now) - max_age
+    removed = 0
+    for dirpath, _dirnames, filenames in os.walk(root):
+        for name in filenames:
+            if not _PART_RE.fullmatch(name):
+                continue
+            path = os.path.join(dirpath, name)
+            try:
+                if os.lstat(path).st_mtime < cutoff:
+                    os.unlink(path)
+                    removed += 1
+            except FileNotFoundError:
+                pass  # another worker removed it first, or the upload finished
+    return removed
+
+
+def clean_stale_parts_at_startup(app) -> None:
+    """Run ``clean_stale_parts`` when an app starts; a failure is logged, never fatal."""
+    with app.app_context():
+        try:
+            removed = clean_stale_parts()
+        except OSError as exc:
+            app.logger.warning("could not clean stale upload parts: %s", exc)
+            return
+    if removed:
+        app.logger.info("removed %d stale .upload-*.part file(s)", removed)
+
+
 def send_stored(stored_name: str, original_name: str, mime: str, subdir: str = "materials"):
     """A download response: always an attachment, never sniffed, sandboxed if opened anyway."""
     path = path_for(stored_name, subdir)
