@@ -50,8 +50,8 @@ def send_mail(to: str, subject: str, body: str, attachments=()) -> str:
                   exc.smtp_code, _text(exc.smtp_error))
         raise MailError(f"SMTP login refused ({exc.smtp_code})") from exc
     except smtplib.SMTPNotSupportedError as exc:
-        log.error("mail to %s not sent: the SMTP server %s does not offer %s (check ELEARN_MAIL_USE_TLS / "
-                  "ELEARN_MAIL_USE_SSL)", to, cfg["MAIL_SERVER"], exc)
+        log.error("mail to %s not sent: %s on %s (check ELEARN_MAIL_USE_TLS / ELEARN_MAIL_USE_SSL: many servers "
+                  "offer AUTH only after STARTTLS)", to, exc, cfg["MAIL_SERVER"])
         raise MailError(str(exc)) from exc
     except (OSError, smtplib.SMTPException) as exc:  # ssl.SSLError (a bad certificate) is an OSError
         log.warning("mail to %s failed: %s", to, exc)

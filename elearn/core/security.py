@@ -91,7 +91,21 @@ def estimated_entropy_bits(key: str) -> float:
     per_char = shannon(key)
     if len(key) > 1:
         per_char = min(per_char, shannon([ord(b) - ord(a) for a, b in zip(key, key[1:])]))
-    return per_char * len(key)
+    bits = per_char * len(key)
+    period = _period(key)
+    if period:  # "Password1Password1…": only the repeated unit is secret
+        bits = min(bits, shannon(key[:period]) * period)
+    return bits
+
+
+def _period(key: str) -> int | None:
+    """The shortest p ≤ len/2 such that the key (nearly) repeats itself every p characters."""
+    n = len(key)
+    for p in range(1, min(n // 2, 512) + 1):
+        same = sum(key[i] == key[i + p] for i in range(n - p))
+        if same >= 0.9 * (n - p):
+            return p
+    return None
 
 
 def check_secret_key(app) -> None:
