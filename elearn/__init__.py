@@ -26,6 +26,11 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     _finish_config(app)
+    if app.config.get("PROXY_COUNT"):  # behind nginx: the client's address and https come from it
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -37,13 +42,14 @@ def create_app(test_config=None):
 
 
 def _finish_config(app):
-    from .core.security import check_secret_key
+    from .core.security import check_base_url, check_rate_limit_store, check_secret_key
 
     if app.config["ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
     check_secret_key(app)
+    check_base_url(app)
     if not app.config.get("SECRET_KEY"):
         # Development and the demo: a random key kept in instance/, never in the repository.
         key_file = os.path.join(app.instance_path, "secret_key")
@@ -69,6 +75,7 @@ def _finish_config(app):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     if app.config["ENV"] != "production" or not app.debug:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    check_rate_limit_store(app)
 
 
 @event.listens_for(Engine, "connect")

@@ -16,6 +16,9 @@ class Defaults:
     SQLALCHEMY_RECORD_QUERIES = False
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # 50 MB: the largest upload (a short MP4)
     UPLOAD_MAX_BYTES = 40 * 1024 * 1024
+    UPLOAD_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # declared size of all entries of an Office file
+    UPLOAD_MAX_ZIP_RATIO = 100  # declared size / compressed size, per entry and overall
+    UPLOAD_MAX_IMAGE_PIXELS = 50_000_000  # width × height declared in an image header
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -37,18 +40,30 @@ class Defaults:
     RATELIMIT_STORAGE_URI = None
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_IP = "30 per 10 minutes"
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"  # per (account, IP) pair: a colleague elsewhere is not locked out
+    LOGIN_BACKOFF_AFTER = 5  # failures of one account (from anywhere) before each try must wait
+    LOGIN_BACKOFF_BASE = 2  # seconds to wait after that many failures, doubling with each further failure
+    LOGIN_BACKOFF_CAP = 120  # at most this many seconds between tries of one account
+    LOGIN_BACKOFF_WINDOW = 15 * 60  # failures older than this are forgotten
+    WORKERS = None  # gunicorn workers (ELEARN_WORKERS); else WEB_CONCURRENCY or gunicorn's -w is read
+    PROXY_COUNT = 0  # reverse proxies in front (ELEARN_PROXY_COUNT): trust that many X-Forwarded-For/-Proto
+    TRUSTED_HOSTS = None  # production: ELEARN_TRUSTED_HOSTS (comma-separated), else BASE_URL's host
     RESET_LIMIT_PER_IP = "10 per hour"
 
     MAIL_SERVER = None  # None: write mail to instance/outbox/ (demo); set ELEARN_MAIL_SERVER in production
     MAIL_PORT = 25
     MAIL_DEFAULT_SENDER = "Thư viện học tập <no-reply@localhost>"
     MAIL_TIMEOUT = 10
+    MAIL_USE_TLS = False  # STARTTLS on a plain connection (usually port 587)
+    MAIL_USE_SSL = False  # TLS from the first byte (usually port 465)
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_CA_FILE = None  # a CA bundle to trust for the mail server (a private CA); default: the system's
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
     PASSWORD_MIN_LENGTH = 8
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (n=2**15)
 
-    BASE_URL = "http://127.0.0.1:5000"  # for links in mail sent from cron (ELEARN_BASE_URL)
+    BASE_URL = None  # the public address; every link in mail uses it (ELEARN_BASE_URL, required in production)
     CERTIFICATE_SIGNER_NAME = ""
     CERTIFICATE_SIGNER_TITLE = "Giám đốc"
 
@@ -67,8 +82,18 @@ ENV_KEYS = {
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
     "MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
     "BASE_URL": "BASE_URL",
+    "TRUSTED_HOSTS": "TRUSTED_HOSTS",
+    "PROXY_COUNT": "PROXY_COUNT",
+    "WORKERS": "WORKERS",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "MAIL_USE_SSL": "MAIL_USE_SSL",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_CA_FILE": "MAIL_CA_FILE",
 }
-INT_KEYS = {"MAIL_PORT", "MAX_CONTENT_LENGTH"}
+INT_KEYS = {"MAIL_PORT", "MAX_CONTENT_LENGTH", "PROXY_COUNT", "WORKERS"}
+BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL"}
+LIST_KEYS = {"TRUSTED_HOSTS"}
 
 
 def from_environ(environ=os.environ):
@@ -77,5 +102,11 @@ def from_environ(environ=os.environ):
         value = environ.get("ELEARN_" + suffix)
         if value is None or value == "":
             continue
-        out[key] = int(value) if key in INT_KEYS else value
+        if key in INT_KEYS:
+            value = int(value)
+        elif key in BOOL_KEYS:
+            value = value.strip().lower() in ("1", "true", "yes", "on")
+        elif key in LIST_KEYS:
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        out[key] = value
     return out

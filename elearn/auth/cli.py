@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from ..core.cli import run_csv_import
 from ..core.errors import ServiceError
+from ..core.seclog import security_event
 from ..extensions import db
 from ..orgs.services import get_by_code
 from . import services
@@ -61,6 +62,8 @@ def token_create_cmd(email, name):
     if user is None:
         click.echo(f"Không có tài khoản {email}.", err=True)
         sys.exit(1)
-    _token, raw = services.create_token(user, name)
+    token, raw = services.create_token(user, name)
     db.session.commit()
+    security_event("token_created", user_id=user.id, token_id=token.id, prefix=token.prefix, name=token.name,
+                   by="cli")
     click.echo(raw)

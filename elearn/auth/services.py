@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.errors import ServiceError
-from ..core.mail import send_mail
+from ..core.mail import external_url, send_mail
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..orgs.models import OrgUnit
@@ -171,7 +171,7 @@ def start_password_reset(email: str) -> None:
     db.session.add(PasswordReset(user_id=user.id, token_hash=hash_token(token),
                                  expires_at=utcnow() + timedelta(seconds=max_age)))
     db.session.flush()
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)  # ELEARN_BASE_URL, never the Host header
     body = _(
         "Xin chào %(name)s,\n\nAi đó (có thể là bạn) đã yêu cầu đặt lại mật khẩu cho tài khoản "
         "Thư viện học tập của bạn. Mở liên kết sau trong vòng %(minutes)d phút để đặt mật khẩu mới:\n\n"

@@ -1,3 +1,5 @@
+import logging
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -5,7 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core.errors import ServiceError
 from ..core.mail import MailError
 from ..core.pagination import paginate
-from ..core.ratelimit import hit_limit, login_blocked, login_failed
+from ..core.ratelimit import hit_limit, login_failed, login_succeeded, login_wait
+from ..core.seclog import security_event
 from ..core.security import is_safe_next
 from ..extensions import db, login
 from ..orgs.models import OrgUnit
@@ -41,26 +44,33 @@ def login_view():
     if form.validate_on_submit():
         ip = request.remote_addr
         email = services.normalize_email(form.email.data)
-        if login_blocked(ip, email):
-            form.form_errors.append(_("Bạn đã thử quá nhiều lần. Hãy đợi vài phút rồi thử lại."))
-            status = 429
+        wait = login_wait(ip, email)
+        if wait:
+            security_event("login_throttled", email=email, ip=ip, wait=wait)
+            form.form_errors.append(_("Bạn đã thử quá nhiều lần. Hãy đợi %(seconds)d giây rồi thử lại.", seconds=wait))
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+        user = services.authenticate(email, form.password.data)
+        if user is None:
+            started = login_failed(ip, email)
+            security_event("login_failed", logging.WARNING, email=email, ip=ip)
+            if started.get("pair_locked") or started.get("ip_locked") or started.get("backoff"):
+                security_event("lockout", logging.WARNING, email=email, ip=ip, pair=started.get("pair_locked"),
+                               ip_wide=started.get("ip_locked"), backoff_seconds=started.get("backoff"),
+                               failures=started.get("failures"))
+            form.form_errors.append(_("Email hoặc mật khẩu không đúng."))
         else:
-            user = services.authenticate(email, form.password.data)
-            if user is None:
-                login_failed(ip, email)
-                form.form_errors.append(_("Email hoặc mật khẩu không đúng."))
-                status = 200
-            else:
-                target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
-                lang = session.get("lang")
-                session.clear()  # rotate: nothing from before login survives
-                if lang:
-                    session["lang"] = lang
-                session.permanent = True
-                login_user(user, remember=form.remember.data)
-                services.record_login(user)
-                db.session.commit()
-                return redirect(target)
+            target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
+            lang = session.get("lang")
+            session.clear()  # rotate: nothing from before login survives
+            if lang:
+                session["lang"] = lang
+            session.permanent = True
+            login_user(user, remember=form.remember.data)
+            services.record_login(user)
+            db.session.commit()
+            login_succeeded(ip, email)
+            security_event("login_ok", email=email, ip=ip, user_id=user.id)
+            return redirect(target)
     return render_template("auth/login.html", form=form), status
 
 
@@ -91,6 +101,7 @@ def forgot():
             db.session.rollback()
             form.form_errors.append(_("Chưa gửi được thư lúc này. Hãy thử lại sau ít phút."))
             return render_template("auth/forgot.html", form=form), 503
+        security_event("password_reset_requested", email=email, ip=request.remote_addr)
         return render_template("auth/forgot_sent.html", email=email)
     return render_template("auth/forgot.html", form=form)
 
@@ -102,12 +113,13 @@ def reset_password(token):
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            services.finish_password_reset(token, form.password.data)
+            user = services.finish_password_reset(token, form.password.data)
         except ServiceError as err:
             db.session.rollback()
             err.show_on(form)
         else:
             db.session.commit()
+            security_event("password_reset_done", user_id=user.id, email=user.email, ip=request.remote_addr)
             logout_user()
             session.clear()
             flash(_("Đã đặt mật khẩu mới. Hãy đăng nhập."), "success")
@@ -139,6 +151,7 @@ def change_password():
                 err.show_on(form)
             else:
                 db.session.commit()
+                security_event("password_changed", user_id=user.id, email=user.email, ip=request.remote_addr)
                 session.clear()
                 login_user(user)  # this session continues; all others have ended
                 flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất."), "success")
@@ -153,8 +166,10 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         abort(400)
-    _token, raw = services.create_token(current_user, form.name.data)
+    token, raw = services.create_token(current_user, form.name.data)
     db.session.commit()
+    security_event("token_created", user_id=current_user.id, token_id=token.id, prefix=token.prefix,
+                   name=token.name, ip=request.remote_addr)
     session["new_token"] = raw  # shown once, on the next page, then gone
     return redirect(url_for("auth.account"))
 
@@ -166,6 +181,7 @@ def revoke_token(token_id):
         abort(400)
     services.revoke_token(current_user, token_id)
     db.session.commit()
+    security_event("token_revoked", user_id=current_user.id, token_id=token_id, ip=request.remote_addr)
     flash(_("Đã thu hồi mã truy cập."), "success")
     return redirect(url_for("auth.account"))
 
@@ -224,6 +240,7 @@ def admin_user_new():
             form.form_errors.append(_("Chưa gửi được thư mời đặt mật khẩu; tài khoản chưa được tạo. Hãy kiểm tra máy chủ thư."))
         else:
             db.session.commit()
+            security_event("user_created", user_id=user.id, email=user.email, role=user.role, by=current_user.id)
             flash(_("Đã tạo tài khoản %(email)s và gửi thư mời đặt mật khẩu.", email=user.email), "success")
             return redirect(url_for("auth.admin_users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -241,6 +258,7 @@ def admin_user_edit(user_id):
         if user.id == current_user.id and (not form.active.data or form.role.data != "admin"):
             form.form_errors.append(_("Bạn không thể tự khoá hoặc tự bỏ quyền quản trị của mình."))
         else:
+            old_role, was_active = user.role, user.active
             try:
                 services.update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
                                      org=db.session.get(OrgUnit, form.org_id.data), active=form.active.data)
@@ -249,6 +267,11 @@ def admin_user_edit(user_id):
                 err.show_on(form)
             else:
                 db.session.commit()
+                if user.role != old_role:
+                    security_event("role_changed", user_id=user.id, email=user.email, old=old_role, new=user.role,
+                                   by=current_user.id)
+                if was_active and not user.active:
+                    security_event("user_deactivated", user_id=user.id, email=user.email, by=current_user.id)
                 flash(_("Đã lưu tài khoản %(email)s.", email=user.email), "success")
                 return redirect(url_for("auth.admin_users"))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -266,6 +289,7 @@ def admin_user_deactivate(user_id):
     if form.validate_on_submit():
         services.update_user(user, email=user.email, name=user.name, role=user.role, org=user.org, active=False)
         db.session.commit()
+        security_event("user_deactivated", user_id=user.id, email=user.email, by=current_user.id)
         flash(_("Đã khoá tài khoản %(email)s.", email=user.email), "success")
         return redirect(url_for("auth.admin_users"))
     return render_template("admin/confirm.html", form=form,

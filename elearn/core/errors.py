@@ -6,7 +6,8 @@ log under the same id. Anything under /api/ gets ``{"error": {"code", "message"}
 import logging
 import secrets
 
-from flask import jsonify, render_template, request
+from flask import Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -61,12 +62,13 @@ def _messages():
         422: _("Dữ liệu không hợp lệ."),
         429: _("Bạn đã thử quá nhiều lần. Hãy đợi vài phút rồi thử lại."),
         500: _("Đã có lỗi ở máy chủ. Chúng tôi đã ghi lại sự cố."),
+        503: _("Dịch vụ tạm thời chưa sẵn sàng. Hãy thử lại sau ít phút."),
     }
 
 
 CODE_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "too_large", 422: "invalid",
-              429: "too_many_requests", 500: "server_error"}
+              429: "too_many_requests", 500: "server_error", 503: "unavailable"}
 
 
 def wants_json() -> bool:
@@ -76,6 +78,27 @@ def wants_json() -> bool:
 def json_error(status, message, code=None, **extra):
     body = {"error": {"code": code or CODE_NAMES.get(status, "error"), "message": message, **extra}}
     return jsonify(body), status
+
+
+def _page(status, message, incident=None):
+    """The HTML error page; plain text when no page can be rendered.
+
+    A request whose Host is not in TRUSTED_HOSTS has no URL adapter (no link can be built), and a
+    page can fail to render when what it needs is down (the database). Both still get an answer,
+    and the after_request hook still adds the security headers to it.
+    """
+    if request_ctx.url_adapter is None:
+        return _bare(status, message, incident)
+    try:
+        return render_template("errors/error.html", status=status, message=message, incident=incident), status
+    except Exception:
+        log.exception("the error page for %s could not be rendered (incident %s)", status, incident)
+        return _bare(status, message, incident)
+
+
+def _bare(status, message, incident=None):
+    text = f"{status}: {message}" + (f" ({incident})" if incident else "")
+    return Response(text + "\n", status, mimetype="text/plain", headers={"Cache-Control": "no-store"})
 
 
 def handle_http(e: HTTPException):
@@ -99,7 +122,7 @@ def handle_http(e: HTTPException):
         if status == 401:
             resp.headers["WWW-Authenticate"] = 'Bearer realm="api"'
         return resp, st
-    return render_template("errors/error.html", status=status, message=message), status
+    return _page(status, message)
 
 
 def handle_unexpected(e: Exception):
@@ -110,13 +133,13 @@ def handle_unexpected(e: Exception):
     message = _messages()[500]
     if wants_json():
         return json_error(500, message, incident=incident)
-    return render_template("errors/error.html", status=500, message=message, incident=incident), 500
+    return _page(500, message, incident)
 
 
 def handle_service_error(e: ServiceError):
     if wants_json():
         return json_error(e.status, e.message, e.code)
-    return render_template("errors/error.html", status=e.status, message=e.message), e.status
+    return _page(e.status, e.message)
 
 
 def register(app):

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from elearn.core.errors import NotFound, ServiceError
+from elearn.core.security import DOWNLOAD_CSP
 
 CHUNK = 64 * 1024
 HEAD_BYTES = 64 * 1024  # enough for every magic number and most image headers (JPEG after EXIF)
@@ -225,6 +226,45 @@ def _jpeg_size(h):
     return None, None
 
 
+# --- bombs: sizes as declared in the headers, checked without decompressing anything ----------------
+
+MAX_ZIP_ENTRIES = 10_000
+_RATIO_FLOOR = 1024 * 1024  # small entries may compress very well (empty XML parts); ratios count above this
+
+
+def _mb(n):
+    return format_decimal(round(n / (1024 * 1024), 1))
+
+
+def check_zip_sizes(infos) -> None:
+    """Refuse an Office/ODF file whose entries, as its central directory declares them, would
+    expand past UPLOAD_MAX_UNZIPPED_BYTES or compress suspiciously well (a zip bomb)."""
+    cfg = current_app.config
+    max_total, max_ratio = cfg["UPLOAD_MAX_UNZIPPED_BYTES"], cfg["UPLOAD_MAX_ZIP_RATIO"]
+    message = None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if len(infos) > MAX_ZIP_ENTRIES:
+        message = _("Tệp Office có quá nhiều phần bên trong (%(n)d, tối đa %(max)d).", n=len(infos), max=MAX_ZIP_ENTRIES)
+    elif total > max_total:
+        message = _("Tệp Office này khi giải nén lớn tới %(mb)s MB (tối đa %(max)s MB).", mb=_mb(total), max=_mb(max_total))
+    elif any(i.file_size > _RATIO_FLOOR and i.file_size > max_ratio * max(i.compress_size, 1) for i in infos) or (
+            total > _RATIO_FLOOR and total > max_ratio * max(packed, 1)):
+        message = _("Tệp Office này nén bất thường (giải nén ra lớn gấp hơn %(ratio)d lần).", ratio=max_ratio)
+    if message:
+        raise UploadError(message + " " + _("Có thể đây là tệp độc hại (\"bom nén\"). Hãy mở tệp bằng Word, "
+                                           "Excel hoặc PowerPoint, lưu lại rồi tải lên lại."))
+
+
+def check_image_pixels(width: int, height: int) -> None:
+    """Refuse an image whose header declares more than UPLOAD_MAX_IMAGE_PIXELS (a pixel bomb)."""
+    limit = current_app.config["UPLOAD_MAX_IMAGE_PIXELS"]
+    if width * height > limit:
+        raise UploadError(_("Ảnh quá lớn: %(w)s × %(h)s điểm ảnh (tối đa %(max)s triệu điểm ảnh). "
+                            "Hãy thu nhỏ ảnh rồi tải lên lại.", w=format_decimal(width), h=format_decimal(height),
+                            max=format_decimal(round(limit / 1_000_000, 1))))
+
+
 # --- reading ----------------------------------------------------------------------------------------
 
 def clean_filename(name: str | None, kind: Kind) -> str:
@@ -266,19 +306,24 @@ def _receive(stream, filename, out) -> Inspected:
     if size == 0:
         raise UploadError(_("Tệp rỗng."))
     out.flush()
-    names = None
+    names = infos = None
     if head.startswith(b"PK\x03\x04"):
         try:
             out.seek(0)
-            with zipfile.ZipFile(out) as zf:
-                names = [info.filename for info in zf.infolist()]
+            with zipfile.ZipFile(out) as zf:  # reads the central directory only, decompresses nothing
+                infos = zf.infolist()
+                names = [info.filename for info in infos]
         except (zipfile.BadZipFile, OSError, ValueError):
-            names = None
+            names = infos = None
     kind = detect_kind(head, names)
     if kind is None:
         raise UploadError(_("Chỉ nhận PDF, Word, PowerPoint, Excel, OpenDocument, ảnh PNG/JPEG/GIF/WebP, "
                             "âm thanh MP3 và video MP4."))
+    if infos is not None:
+        check_zip_sizes(infos)
     width, height = image_size(head, kind) if kind in IMAGES else (None, None)
+    if width and height:
+        check_image_pixels(width, height)
     return Inspected(kind, clean_filename(filename, kind), size, digest.hexdigest(), width, height)
 
 
@@ -399,5 +444,5 @@ def send_stored(stored_name: str, original_name: str, mime: str, subdir: str = "
     resp = send_file(path, mimetype=mime, as_attachment=True, download_name=original_name,
                      max_age=0, conditional=True)
     resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    resp.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     return resp

@@ -9,13 +9,13 @@ after CLAIM_TIMEOUT, and the row is sent again then (at least once, never lost).
 """
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from ..auth.models import User
-from ..core.mail import MailError, send_mail
+from ..core.mail import MailError, external_url, send_mail
 from ..core.timeutil import format_datetime, utcnow
 from ..extensions import db
 from .ical import CalSession, build_calendar
@@ -53,7 +53,7 @@ def _calendar_for(ws, session=None, method="REQUEST"):
     items = [CalSession(uid=f"workshop-{ws.id}-session-{s.id}@thuvien-hoctap", sequence=s.sequence,
                         title=f"{ws.title}: {s.title}", starts_at=s.starts_at, ends_at=s.ends_at, venue=s.venue,
                         description=ws.description or "", cancelled=s.status == "cancelled",
-                        url=url_for("workshops.detail", workshop_id=ws.id, _external=True))
+                        url=external_url("workshops.detail", workshop_id=ws.id))
              for s in sessions]
     return build_calendar(items, name=ws.title, method=method)
 
@@ -63,7 +63,7 @@ def _message(rem, user, ws, session):
     when = "\n".join(f"- {s.title}: {format_datetime(s.starts_at)} – {format_datetime(s.ends_at)[-5:]}, {s.venue}"
                      + (cancelled if s.status == "cancelled" else "")
                      for s in ws.sessions)
-    link = url_for("workshops.detail", workshop_id=ws.id, _external=True)
+    link = external_url("workshops.detail", workshop_id=ws.id)
     subjects = {
         "booked": _("Đã xác nhận chỗ: %(t)s", t=ws.title),
         "waitlisted": _("Bạn đang trong danh sách chờ: %(t)s", t=ws.title),

@@ -12,7 +12,7 @@ from tests.conftest import csrf_token
 
 def _reset_link(message):
     body = message.get_body(preferencelist=("plain",)).get_content()
-    m = re.search(r"http://localhost(/reset/\S+)", body)
+    m = re.search(r"https?://[^/\s]+(/reset/\S+)", body)
     assert m, body
     return m.group(1)
 

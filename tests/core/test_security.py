@@ -1,4 +1,6 @@
 """The security baseline: each protection has a test that fails when it is removed."""
+import os
+
 import pytest
 
 from elearn import create_app
@@ -91,7 +93,7 @@ def test_session_cookie_is_httponly_and_lax(client, auth, make_user):
 
 
 def test_session_cookie_is_secure_in_production(make_app, make_user, monkeypatch):
-    app = make_app(ENV="production")
+    app = make_app(ENV="production", BASE_URL="https://localhost")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     client = app.test_client()
@@ -188,7 +190,7 @@ def test_rate_limits_are_shared_through_redis(make_app, make_user):
     import sys
 
     redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/15"
+    url = os.environ.get("ELEARN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     try:
         redis.Redis.from_url(url).ping()
     except Exception:
@@ -205,7 +207,7 @@ def test_rate_limits_are_shared_through_redis(make_app, make_user):
         "from elearn.core.ratelimit import login_blocked\n"
         f"app = create_app({{'SECRET_KEY': 'x' * 40, 'REDIS_URL': '{url}', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'}})\n"
         "with app.test_request_context():\n"
-        f"    print(login_blocked('203.0.113.7', '{user.email}'))\n"
+        f"    print(login_blocked('127.0.0.1', '{user.email}'))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     redis.Redis.from_url(url).flushdb()
@@ -238,8 +240,10 @@ def test_production_refuses_missing_or_sample_secret(key, tmp_path):
 
 
 def test_production_starts_with_a_real_secret(tmp_path):
-    app = create_app({"ENV": "production", "SECRET_KEY": "k" * 48, "INSTANCE_PATH": str(tmp_path),
-                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    import secrets
+
+    app = create_app({"ENV": "production", "SECRET_KEY": secrets.token_urlsafe(48), "INSTANCE_PATH": str(tmp_path),
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://", "BASE_URL": "https://hoctap.example.vn"})
     assert app.config["SESSION_COOKIE_SECURE"]
 
 

@@ -414,7 +414,7 @@ def test_send_stored_is_a_nosniff_sandboxed_attachment_with_the_vietnamese_name(
     assert disposition.startswith("attachment;")
     assert "filename*=UTF-8''%E1%BA%A3nh%20b%C3%ACa.png" in disposition
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
-    assert resp.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert resp.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
     assert "no-cache" in resp.headers["Cache-Control"] or "max-age=0" in resp.headers["Cache-Control"]
     resp.close()
 
@@ -435,7 +435,7 @@ def test_send_stored_sets_its_own_headers_without_the_app_wide_ones(up_app):
         assert resp.get_data() == PDF
         resp.close()
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
-    assert resp.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert resp.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
     assert resp.headers["Content-Disposition"].startswith("attachment;")
     assert "filename*=UTF-8''Gi%C3%A1o%20tr%C3%ACnh.pdf" in resp.headers["Content-Disposition"]
     with up_app.test_request_context("/"), pytest.raises(NotFound):
