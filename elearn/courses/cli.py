@@ -39,6 +39,8 @@ def import_cmd(directory, as_json):
     else:
         for e in report.errors:
             click.echo(str(e), err=True)
+        for w in report.warnings:
+            click.echo(f"Cảnh báo: {w}", err=True)
         if report.errors:
             click.echo(f"{len(report.errors)} lỗi; không ghi gì.", err=True)
         else:

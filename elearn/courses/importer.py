@@ -13,6 +13,7 @@ import yaml
 from ..core.markdown import problems as markdown_problems
 from ..core.markdown import reading_minutes
 from ..quizzes import gift
+from ..quizzes.models import DEFAULT_REVIEW, REVIEW_WHAT, REVIEW_WHEN
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
@@ -51,6 +52,26 @@ class ImportError_:
         return {"file": self.file, "line": self.line, "message": self.message}
 
 
+# `review:` in module.yaml → the quiz's review matrix (when → what the trainee may see of an attempt).
+# "after_close": the score and which answers were right during the course, but the right answers and
+# the feedback (which often names them) only once the quiz has closed, so a later attempt cannot be
+# copied from the review of an earlier one.
+_DURING_COURSE = ["responses", "correctness", "marks"]
+REVIEW_PRESETS = {
+    "full": DEFAULT_REVIEW,
+    "after_close": {"during": [], "immediately": _DURING_COURSE, "open": _DURING_COURSE,
+                    "closed": list(REVIEW_WHAT)},
+    "marks_only": {"during": [], "immediately": ["marks"], "open": ["marks"], "closed": ["marks"]},
+}
+#: What gives the answers away when a trainee may try again.
+REVIEW_REVEALS = ("right_answer", "feedback")
+
+#: Time a trainee needs for one attempt, in minutes, per question type (essay: writing it).
+QUESTION_MINUTES = {"essay": 15, "description": 0}
+DEFAULT_QUESTION_MINUTES = 1
+#: A course that claims more than this many times its content gets a warning.
+HOURS_SLACK = 2
+
 ACTIVITY_RULES = ("viewed", "manual", "none", "graded", "passed", "passed_or_exhausted")
 DEFAULT_RULE = {"lesson": "viewed", "quiz": "passed"}
 
@@ -74,6 +95,14 @@ class QuizSpec:
     pass_mark: float
     attempts: int
     completion: str = "passed"
+    review: dict = field(default_factory=lambda: _copy_review(DEFAULT_REVIEW))
+
+    def minutes(self):
+        return sum(QUESTION_MINUTES.get(q.qtype, DEFAULT_QUESTION_MINUTES) for q in self.questions)
+
+
+def _copy_review(review):
+    return {when: list(review.get(when, [])) for when in REVIEW_WHEN}
 
 
 @dataclass
@@ -84,6 +113,7 @@ class ModuleSpec:
     prerequisites: list
     activities: list  # LessonSpec | QuizSpec, in order
     completion: dict = field(default_factory=dict)
+    practice_minutes: int = 0  # exercises done outside the lessons and quizzes
 
 
 @dataclass
@@ -94,6 +124,16 @@ class CourseSpec:
     hours: float
     completion: dict
     modules: list = field(default_factory=list)
+    workshop_hours: float = 0  # linked workshop sessions that the course requires
+
+    def content_minutes(self):
+        """Reading time + one attempt at each quiz + exercises + workshops: the least ``hours`` may claim."""
+        minutes = 0
+        for m in self.modules:
+            minutes += m.practice_minutes
+            for a in m.activities:
+                minutes += a.minutes if isinstance(a, LessonSpec) else a.minutes()
+        return minutes + round(self.workshop_hours * 60)
 
     def counts(self):
         lessons = sum(isinstance(a, LessonSpec) for m in self.modules for a in m.activities)
@@ -106,11 +146,12 @@ class CourseSpec:
 class ImportReport:
     courses: list = field(default_factory=list)  # CourseSpec
     errors: list = field(default_factory=list)  # ImportError_
+    warnings: list = field(default_factory=list)  # ImportError_: imported anyway
     changes: int = 0
 
     def to_json(self):
         return {"courses": [c.counts() for c in self.courses], "errors": [e.to_dict() for e in self.errors],
-                "changes": self.changes}
+                "warnings": [w.to_dict() for w in self.warnings], "changes": self.changes}
 
 
 # --- reading and checking ---------------------------------------------------------------------------
@@ -119,12 +160,16 @@ class _Reader:
     def __init__(self, root):
         self.root = os.path.abspath(root)
         self.errors = []
+        self.warnings = []
 
     def rel(self, path):
         return os.path.relpath(path, os.path.dirname(self.root))
 
     def err(self, path, line, message):
         self.errors.append(ImportError_(self.rel(path), line, message))
+
+    def warn(self, path, line, message):
+        self.warnings.append(ImportError_(self.rel(path), line, message))
 
     def yaml_file(self, path):
         if not os.path.isfile(path):
@@ -171,6 +216,11 @@ class _Reader:
             self.err(path, data.lines.get("hours"), "'hours' phải là số giờ không âm")
         else:
             spec.hours = float(hours)
+        workshop_hours = data.get("workshop_hours", 0)
+        if isinstance(workshop_hours, bool) or not isinstance(workshop_hours, (int, float)) or workshop_hours < 0:
+            self.err(path, data.lines.get("workshop_hours"), "'workshop_hours' phải là số giờ không âm")
+        else:
+            spec.workshop_hours = float(workshop_hours)
         modules = data.get("modules")
         if not isinstance(modules, list) or not modules or not all(isinstance(m, str) for m in modules):
             self.err(path, data.lines.get("modules", data.line), "'modules' phải là danh sách tên thư mục module")
@@ -189,7 +239,22 @@ class _Reader:
             if module:
                 spec.modules.append(module)
             known.append(mslug)
+        self.check_hours(path, data, spec)
         return spec
+
+    def check_hours(self, path, data, spec):
+        """``hours`` (printed on the certificate) should be between the content's time and twice it."""
+        if not spec.hours:
+            return
+        content = spec.content_minutes()
+        line = data.lines.get("hours")
+        need = _hours_text(content / 60)
+        if spec.hours * 60 < content:
+            self.warn(path, line, f"'hours: {_hours_text(spec.hours)}' ít hơn thời gian của nội dung "
+                                  f"(khoảng {need} giờ: đọc bài, làm bài kiểm tra, bài tập, buổi học trực tiếp)")
+        elif spec.hours * 60 > HOURS_SLACK * content:
+            self.warn(path, line, f"'hours: {_hours_text(spec.hours)}' nhiều hơn gấp đôi thời gian của nội dung "
+                                  f"(khoảng {need} giờ: đọc bài, làm bài kiểm tra, bài tập, buổi học trực tiếp)")
 
     def completion_rule(self, path, data, count_key, count):
         """``completion: {<count_key>: all|n, min_grade: 0-100, due: YYYY-MM-DD}`` → a rule dict."""
@@ -244,6 +309,11 @@ class _Reader:
                          f"điều kiện tiên quyết '{p}' phải là một module đứng trước trong course.yaml")
             else:
                 spec.prerequisites.append(p)
+        practice = data.get("practice_minutes", 0)
+        if isinstance(practice, bool) or not isinstance(practice, int) or practice < 0:
+            self.err(path, data.lines.get("practice_minutes"), "'practice_minutes' phải là số phút nguyên không âm")
+        else:
+            spec.practice_minutes = practice
         activities = data.get("activities")
         if not isinstance(activities, list) or not activities:
             self.err(path, data.lines.get("activities", data.line), "'activities' phải là danh sách hoạt động")
@@ -348,7 +418,32 @@ class _Reader:
         if not isinstance(attempts, int) or attempts < 0:
             self.err(module_path, item.lines.get("attempts", line), "'attempts' phải là số nguyên không âm (0 = không giới hạn)")
             attempts = 0
-        return QuizSpec(slug, title.strip(), qfile, parsed.questions, float(pass_mark), attempts)
+        review = self.review(module_path, item, attempts)
+        return QuizSpec(slug, title.strip(), qfile, parsed.questions, float(pass_mark), attempts, review=review)
+
+    def review(self, module_path, item, attempts):
+        """``review:``: a preset name (see REVIEW_PRESETS) or ``{when: [what, ...]}``; default "full"."""
+        raw = item.get("review", "full")
+        line = item.lines.get("review", item.line)
+        if isinstance(raw, str) and raw in REVIEW_PRESETS:
+            review = _copy_review(REVIEW_PRESETS[raw])
+        elif isinstance(raw, dict) and raw and set(raw) <= set(REVIEW_WHEN) and all(
+                isinstance(v, list) and set(v) <= set(REVIEW_WHAT) for v in raw.values()):
+            review = _copy_review(raw)
+        else:
+            self.err(module_path, line, f"'review' phải là một trong: {', '.join(REVIEW_PRESETS)}; hoặc bảng "
+                                        f"{'/'.join(REVIEW_WHEN)}: danh sách trong {', '.join(REVIEW_WHAT)}")
+            return _copy_review(DEFAULT_REVIEW)
+        leaks = [w for w in ("during", "immediately", "open") if set(review[w]) & set(REVIEW_REVEALS)]
+        if leaks and attempts != 1:
+            self.warn(module_path, line, "bài kiểm tra cho làm lại nhưng phần xem lại hiện đáp án đúng hoặc phản hồi "
+                                         "trước khi đóng: người học có thể chép đáp án từ lần làm trước "
+                                         "(đặt 'review: after_close' hoặc 'attempts: 1')")
+        return review
+
+
+def _hours_text(hours):
+    return f"{hours:.1f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def read_courses(root: str) -> ImportReport:
@@ -369,4 +464,5 @@ def read_courses(root: str) -> ImportReport:
         if spec:
             report.courses.append(spec)
     report.errors = reader.errors
+    report.warnings = reader.warnings
     return report

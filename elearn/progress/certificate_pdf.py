@@ -193,6 +193,28 @@ class _Certificate(FPDF):
 
 # ---------------------------------------------------------------- renderer
 
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+_LEFT_X, _LEFT_W = 16.0, 112.0  # issuing library
+_RIGHT_W = 140.0  # national name and motto
+_RIGHT_X = PAGE_W - 16.0 - _RIGHT_W
+_TOP_Y = 17.0
+
+
+def _heading(pdf: _Certificate, issuer: str) -> float:
+    """Draw the two-column heading; return the y just below it."""
+    left = pdf.text_box(issuer.upper(), _TOP_Y, style="B", max_pt=12, min_pt=8, max_h=_lines_h(12, 2),
+                        x=_LEFT_X, width=_LEFT_W)
+    pdf.set_line_width(0.4)
+    pdf.line(_LEFT_X + _LEFT_W / 2 - 15, left + 1.5, _LEFT_X + _LEFT_W / 2 + 15, left + 1.5)
+    right = pdf.text_box(NATION, _TOP_Y, style="B", max_pt=12, min_pt=10, x=_RIGHT_X, width=_RIGHT_W)
+    right = pdf.text_box(MOTTO, right + 0.5, style="B", max_pt=13, x=_RIGHT_X, width=_RIGHT_W)
+    pdf.set_font(FONT_FAMILY, "B", 13)
+    half = pdf.get_string_width(MOTTO) / 2  # the rule under the motto is as wide as the motto
+    centre = _RIGHT_X + _RIGHT_W / 2
+    pdf.line(centre - half, right + 1.5, centre + half, right + 1.5)
+    return max(left, right) + 1.5
+
 
 def render_certificate(data: CertificateData) -> bytes:
     """Render the certificate as a one-page A4 landscape PDF and return its bytes."""
@@ -223,11 +245,9 @@ def render_certificate(data: CertificateData) -> bytes:
     pdf.set_line_width(0.25)
     pdf.rect(10.5, 10.5, PAGE_W - 21, PAGE_H - 21)
 
-    # Top: the issuing library, with a short rule under it.
-    y = pdf.text_box(issuer, 17, style="B", max_pt=13, min_pt=9, max_h=_lines_h(13, 2))
-    y += 2.5
-    pdf.set_line_width(0.4)
-    pdf.line(PAGE_W / 2 - 25, y, PAGE_W / 2 + 25, y)
+    # Top, in Vietnamese administrative form (Nghị định 30/2020/NĐ-CP): the issuing library on the
+    # left, in capitals; the national name and motto on the right; a short rule under each.
+    y = _heading(pdf, issuer)
 
     # Centre column: (gap above, text, text_box options). Each box has a maximum
     # height, so even when every box is full the column ends above _BOTTOM_TOP.

@@ -95,7 +95,7 @@ def test_text_has_the_vietnamese_fields(pdf):
         "Pháp luật về thư viện",
         "Thời lượng: 8 giờ",
         "Ngày hoàn thành: 27/11/2026",
-        "Thư viện tỉnh Lạng Sơn",
+        "THƯ VIỆN TỈNH LẠNG SƠN",
         "Mã xác thực: 7KQ2-M9XD-4T3P",
         VERIFY_URL,
         "Lạng Sơn, ngày 27 tháng 11 năm 2026",
@@ -103,6 +103,37 @@ def test_text_has_the_vietnamese_fields(pdf):
         "Nguyễn Văn An",
     ):
         assert expected in text, expected
+
+
+def test_national_motto_block_heads_the_page_opposite_the_issuing_library(pdf):
+    """Vietnamese administrative form: the national name and motto top right, the library top left."""
+    text = page_text(pdf)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    runs = {}
+
+    def visit(run, cm, tm, font, size):
+        if run.strip():
+            runs.setdefault(norm(run), (tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+    reader(pdf).pages[0].extract_text(visitor_text=visit)
+    nation = next(pos for run, pos in runs.items() if "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in run)
+    motto = next(pos for run, pos in runs.items() if "Độc lập - Tự do - Hạnh phúc" in run)
+    library = next(pos for run, pos in runs.items() if "THƯ VIỆN TỈNH LẠNG SƠN" in run)
+    title = next(pos for run, pos in runs.items() if "GIẤY CHỨNG NHẬN" in run)
+    assert nation[0] > 842 / 2 and motto[0] > 842 / 2 and library[0] < 842 / 2  # right / left halves
+    assert nation[1] > motto[1] > title[1]  # PDF y grows upwards: nation, then motto, above the title
+    assert abs(library[1] - nation[1]) < 2  # the library on the same line as the national name
+
+
+def test_signer_name_and_title_come_from_configuration():
+    from elearn.config import from_environ
+
+    config = from_environ({"ELEARN_CERT_SIGNER_NAME": "Trần Thị Bình", "ELEARN_CERT_SIGNER_TITLE": "Phó Giám đốc"})
+    assert config == {"CERTIFICATE_SIGNER_NAME": "Trần Thị Bình", "CERTIFICATE_SIGNER_TITLE": "Phó Giám đốc"}
+    text = page_text(render_certificate(make_data(signer_name=config["CERTIFICATE_SIGNER_NAME"],
+                                                  signer_title=config["CERTIFICATE_SIGNER_TITLE"])))
+    assert "PHÓ GIÁM ĐỐC" in text and "Trần Thị Bình" in text
 
 
 def test_metadata(pdf):

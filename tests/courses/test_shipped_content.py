@@ -1,0 +1,101 @@
+"""The shipped curriculum in courses/: corrections stay corrected, sizes are honest, quizzes are fair.
+
+The facts and their sources are listed in courses/SOURCES.md.
+"""
+import os
+import re
+import unicodedata
+
+import pytest
+
+from elearn.courses import importer
+
+from .conftest import REPO_COURSES
+
+# Wrong forms found by the outside fact check, and the words the course does not use (see FORMAT.md).
+WRONG_FORMS = {
+    r"11/02/2020|11 tháng 02 năm 2020": "Quyết định 206/QĐ-TTg is dated 11/02/2021",
+    r"ngân sách nhà nước": "Điều 42 says \"thư viện công lập\"",
+    r"thư viện công cộng có vai trò quan trọng": "Nghị định 93, Mục 1 says \"thư viện công lập\"",
+    r"được đào tạo (về )?nghiệp vụ": "Nghị định 93 says \"tham gia tập huấn hoặc được hướng dẫn\"",
+    r"vi hình": "Điều 3 khoản 3 says \"vi dạng\"",
+    r"cùng chỉ thị và trường con như trường 100": "only 700's first indicator means what 100's does",
+    r"\bbản ghi\b": "librarians say \"biểu ghi\"",
+    r"định dạng MARC|MARC 21 là định dạng": "librarians say \"khổ mẫu\"",
+    # One tone-mark convention (FORMAT.md): hóa, khóa, thủy, not hoá, khoá, thuỷ.
+    r"(?<![qQ])(oá|oà|oả|oã|oạ|oé|oè|oẻ|oẽ|oẹ|uý|uỳ|uỷ|uỹ|uỵ)(?!\w)": "tone mark on the first vowel (khóa)",
+}
+
+
+def _course_files():
+    for folder, _dirs, files in os.walk(REPO_COURSES):
+        for name in files:
+            if name.endswith((".md", ".gift", ".yaml")) and name != "FORMAT.md":
+                yield os.path.join(folder, name)
+
+
+def test_no_wrong_form_is_left_anywhere_in_courses():
+    found = []
+    for path in _course_files():
+        with open(path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                line = unicodedata.normalize("NFC", line)
+                for pattern, why in WRONG_FORMS.items():
+                    if re.search(pattern, line, re.IGNORECASE):
+                        found.append(f"{os.path.relpath(path, REPO_COURSES)}:{n}: {why}")
+    assert found == []
+
+
+def test_the_wrong_form_check_finds_a_wrong_form(tmp_path):
+    for text in ("Quyết định 206/QĐ-TTg ngày 11/02/2020", "tại thư viện sử dụng ngân sách nhà nước",
+                 "tài liệu vi hình", "một khoá học", "bản ghi MARC", "ít nhất một người được đào tạo nghiệp vụ"):
+        assert any(re.search(p, text, re.IGNORECASE) for p in WRONG_FORMS), text
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    report = importer.read_courses(REPO_COURSES)
+    assert report.errors == []
+    return report
+
+
+def test_shipped_courses_import_without_warnings(shipped):
+    assert [str(w) for w in shipped.warnings] == []
+
+
+def test_hours_cover_the_content_and_at_most_twice_it(shipped):
+    for course in shipped.courses:
+        content = course.content_minutes()
+        assert content <= course.hours * 60 <= 2 * content, (course.slug, course.hours, content)
+
+
+def test_every_lesson_names_its_sources(shipped):
+    for course in shipped.courses:
+        for module in course.modules:
+            for activity in module.activities:
+                if isinstance(activity, importer.LessonSpec):
+                    assert activity.sources, f"{course.slug}/{module.slug}/{activity.slug}"
+
+
+def test_quizzes_cannot_be_passed_by_copying_the_previous_review(shipped):
+    for course in shipped.courses:
+        for module in course.modules:
+            for quiz in (a for a in module.activities if isinstance(a, importer.QuizSpec)):
+                where = f"{course.slug}/{module.slug}/{quiz.slug}"
+                assert 1 <= quiz.attempts <= 3, where
+                for when in ("during", "immediately", "open"):
+                    assert not set(quiz.review[when]) & {"right_answer", "feedback"}, where
+
+
+def test_essay_grading_notes_never_reach_the_trainee(shipped):
+    """Feedback (general or per answer) is shown in the review; essays carry none."""
+    essays = 0
+    for course in shipped.courses:
+        for module in course.modules:
+            for quiz in (a for a in module.activities if isinstance(a, importer.QuizSpec)):
+                for q in quiz.questions:
+                    if q.qtype == "essay":
+                        essays += 1
+                        assert not q.general_feedback.strip(), q.title
+                        assert not any(getattr(a, "feedback", "") for a in q.answers or []), q.title
+    assert essays >= 3
