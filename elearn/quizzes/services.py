@@ -1,7 +1,9 @@
 """Quiz attempts: start, save, submit, grade, overdue handling, review rules, progress.
 
 Integrity rules, on SQLite and PostgreSQL alike:
-- (quiz, user, attempt number) is unique; two simultaneous starts give one attempt;
+- (quiz, user, attempt number) is unique, and so is (quiz, user) among attempts in progress (a
+  partial unique index); starts of one pair are serialised (``_lock_pair``): two simultaneous starts
+  give one attempt, and N attempts allowed never give N+1;
 - a submit claims the attempt with ``UPDATE … WHERE state = 'inprogress'``: only one request
   grades it, the others get 409;
 - the server clock decides deadlines; nothing about correctness leaves the server unless the
@@ -11,7 +13,7 @@ import random
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import Conflict, ServiceError
@@ -120,9 +122,24 @@ def _build_layout(quiz: Quiz, rng: random.Random):
     return {"pages": pages, "q": qlayout}, sum(marks[q] for q in chosen if questions[q].qtype != "description")
 
 
+def _lock_pair(user, quiz) -> None:
+    """Serialise starts of one (quiz, trainee) until this transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock on the pair, so the "nothing in progress, number
+    of attempts used" checks and the insert happen as one step (without it a start that commits
+    between another's checks gave two attempts in progress, or N+1 attempts). SQLite: every write
+    request already runs in a BEGIN IMMEDIATE transaction (see create_app), which serialises them."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                           {"k": f"quiz-start:{quiz.activity_id}:{user.id}"})
+
+
 def start_attempt(user, quiz: Quiz, now=None) -> QuizAttempt:
-    """Continue the attempt in progress, or start the next one. Safe against double submits."""
+    """Continue the attempt in progress, or start the next one. Safe against simultaneous starts:
+    the database allows one attempt in progress per (quiz, trainee) (a partial unique index) and
+    one attempt per number, and numbers never pass ``attempts_allowed``."""
     now = now or utcnow()
+    _lock_pair(user, quiz)
     current = _in_progress(user, quiz)
     if current is not None:
         return process_overdue(current, quiz, now)
@@ -131,6 +148,10 @@ def start_attempt(user, quiz: Quiz, now=None) -> QuizAttempt:
         raise ServiceError(reason, status=409, code="quiz_closed")
     number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(
         QuizAttempt.quiz_id == quiz.activity_id, QuizAttempt.user_id == user.id)) or 0) + 1
+    if quiz.attempts_allowed and number > quiz.attempts_allowed:
+        # With the unique (quiz, user, number) this caps the attempts even if a check above raced.
+        raise ServiceError(_("Bạn đã dùng hết %(n)d lượt làm bài.", n=quiz.attempts_allowed),
+                           status=409, code="quiz_closed")
     layout, max_marks = _build_layout(quiz, random.Random())
     deadline = None
     if quiz.time_limit:
@@ -143,7 +164,7 @@ def start_attempt(user, quiz: Quiz, now=None) -> QuizAttempt:
         with db.session.begin_nested():
             db.session.add(attempt)
     except IntegrityError:
-        # A simultaneous start got there first: that attempt is ours.
+        # A simultaneous start got there first (one in progress, or that number): continue it.
         existing = _in_progress(user, quiz)
         if existing is None:
             raise Conflict(_("Lượt làm bài vừa được tạo ở một cửa sổ khác. Hãy tải lại trang."))
