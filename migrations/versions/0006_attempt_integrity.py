@@ -16,7 +16,7 @@ Create Date: 2026-11-30 10:00:00
 
 """
 import hashlib
-import json
+import sqlite3
 import unicodedata
 
 from alembic import op
@@ -46,10 +46,6 @@ def option_ids(salt, texts):
     return out
 
 
-def _load(value):
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _rename_choice_ids(new_ids_for):
     """Rewrite multichoice ids in questions.data, attempt layouts and saved responses.
     ``new_ids_for(key, answers)`` gives the new id of each answer, in order."""
@@ -62,7 +58,6 @@ def _rename_choice_ids(new_ids_for):
     maps = {}  # question id -> {old id: new id}
     for qid, key, data in conn.execute(sa.select(questions.c.id, questions.c.key, questions.c.data)
                                        .where(questions.c.qtype == "multichoice")):
-        data = _load(data)
         items = data.get("answers") or []
         new = new_ids_for(key, items)
         mapping = {a["id"]: n for a, n in zip(items, new) if a["id"] != n}
@@ -74,7 +69,7 @@ def _rename_choice_ids(new_ids_for):
     if not maps:
         return
     for aid, layout in conn.execute(sa.select(attempts.c.id, attempts.c.layout)):
-        layout = _load(layout) or {}
+        layout = layout or {}
         changed = False
         for qid, info in (layout.get("q") or {}).items():
             mapping = maps.get(int(qid))
@@ -86,7 +81,6 @@ def _rename_choice_ids(new_ids_for):
             conn.execute(attempts.update().where(attempts.c.id == aid).values(layout=layout))
     for rid, qid, response in conn.execute(sa.select(answers.c.id, answers.c.question_id, answers.c.response)
                                            .where(answers.c.question_id.in_(list(maps)))):
-        response = _load(response)
         mapping = maps[qid]
         if isinstance(response, list):
             new = [mapping.get(r, r) for r in response]
@@ -127,5 +121,9 @@ def downgrade():
     _rename_choice_ids(lambda key, items: [f"a{i}" for i in range(1, len(items) + 1)])
     op.drop_index('uq_quiz_attempts_one_in_progress', table_name='quiz_attempts',
                   sqlite_where=IN_PROGRESS, postgresql_where=IN_PROGRESS)
-    with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
-        batch_op.drop_column('save_seq')
+    if op.get_bind().dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
+            batch_op.drop_column('save_seq')
+    else:
+        # Natively (SQLite 3.35+): a batch rebuild of quiz_attempts would cascade into attempt_answers.
+        op.drop_column('quiz_attempts', 'save_seq')
