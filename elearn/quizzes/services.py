@@ -30,6 +30,15 @@ class AttemptClosed(Conflict):
     code = "attempt_closed"
 
 
+class StaleSave(Conflict):
+    """A save older than the last one accepted (a replayed or late request): nothing is changed."""
+
+    code = "stale_save"
+
+
+MAX_SEQ = 2**31 - 1
+
+
 # --- quiz setup ------------------------------------------------------------------------------------
 
 def get_quiz(activity: Activity) -> Quiz:
@@ -207,8 +216,44 @@ def process_overdue(attempt: QuizAttempt, quiz: Quiz, now=None) -> QuizAttempt:
     return attempt
 
 
-def save_responses(attempt: QuizAttempt, quiz: Quiz, responses: dict, now=None) -> int:
-    """Store ``{question_id: response}`` (already cleaned). Refused once time is up."""
+def parse_seq(raw) -> int:
+    """The sequence number a save carries (form field or JSON), or a 422 in Vietnamese."""
+    if isinstance(raw, bool):
+        raw = None
+    try:
+        seq = int(raw) if isinstance(raw, (int, str)) else None
+    except ValueError:
+        seq = None
+    if seq is None or not 1 <= seq <= MAX_SEQ:
+        raise ServiceError(_("Thiếu hoặc sai số thứ tự lần lưu (seq). Hãy tải lại trang."), status=422,
+                           field="seq", code="bad_seq")
+    return seq
+
+
+def _claim_seq(attempt: QuizAttempt, seq: int | None) -> None:
+    """Move the attempt's ``save_seq`` forward to ``seq`` in one conditional UPDATE, or refuse.
+
+    Only a save with a larger number than the last accepted one gets through (a replayed or late
+    request gets 409 and changes nothing). The UPDATE also requires the attempt to be in progress,
+    so a save racing a submit either lands before it or is refused. ``seq=None`` (server-side
+    callers) takes the next number."""
+    cond = QuizAttempt.save_seq < seq if seq is not None else QuizAttempt.id == attempt.id
+    new = seq if seq is not None else QuizAttempt.save_seq + 1
+    claimed = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == "inprogress", cond)
+        .values(save_seq=new).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(attempt, ["state", "save_seq"])
+    if claimed == 1:
+        return
+    if attempt.state != "inprogress":
+        raise AttemptClosed(_("Lượt làm bài đã kết thúc; câu trả lời không được lưu."))
+    raise StaleSave(_("Bản lưu này cũ hơn câu trả lời đã lưu (có thể từ một cửa sổ khác hoặc gửi lại); "
+                      "không thay đổi gì. Hãy tải lại trang để xem câu trả lời mới nhất."))
+
+
+def save_responses(attempt: QuizAttempt, quiz: Quiz, responses: dict, now=None, seq: int | None = None) -> int:
+    """Store ``{question_id: response}`` (already cleaned). Refused once time is up, and refused
+    (409, nothing changed) when ``seq`` is not larger than the last accepted save's."""
     now = now or utcnow()
     process_overdue(attempt, quiz, now)
     if attempt.state != "inprogress":
@@ -216,13 +261,14 @@ def save_responses(attempt: QuizAttempt, quiz: Quiz, responses: dict, now=None) 
     if attempt.deadline_at is not None and now > attempt.deadline_at:
         raise AttemptClosed(_("Đã hết giờ làm bài; câu trả lời mới không được lưu. Bạn chỉ có thể nộp bài."))
     allowed = {int(q) for q in attempt.layout["q"]}
+    if any(qid not in allowed for qid in responses):
+        raise ServiceError(_("Câu hỏi không thuộc lượt làm bài này."), status=422)
+    _claim_seq(attempt, seq)
     existing = {a.question_id: a for a in db.session.scalars(
         select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id,
                                     AttemptAnswer.question_id.in_(list(responses))))} if responses else {}
     count = 0
     for qid, response in responses.items():
-        if qid not in allowed:
-            raise ServiceError(_("Câu hỏi không thuộc lượt làm bài này."), status=422)
         row = existing.get(qid)
         if row is None:
             db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=qid, response=response, saved_at=now))

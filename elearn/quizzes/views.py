@@ -116,13 +116,16 @@ def attempt(attempt_id):
             abort(400)
         action = request.form.get("action", "next")
         try:
-            services.save_responses(attempt, quiz, _responses_from_form(attempt, page))
+            services.save_responses(attempt, quiz, _responses_from_form(attempt, page),
+                                    seq=services.parse_seq(request.form.get("seq")))
         except ServiceError as err:
             db.session.rollback()
             flash(err.message, "error")
             attempt = db.session.get(QuizAttempt, attempt_id)
             if attempt.state != "inprogress" or action == "finish":
                 return redirect(url_for("quizzes.summary", attempt_id=attempt_id))
+            if err.code in ("stale_save", "bad_seq"):  # nothing saved: show this page's saved answers
+                return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=page))
         else:
             db.session.commit()
         if action == "finish":
@@ -148,7 +151,8 @@ def autosave(attempt_id):
     """The page's small script posts the form here as the trainee answers (one small request).
 
     Kept light on purpose: the attempt itself proves the quiz was open to this trainee when it
-    started, and save_responses enforces its state and deadline."""
+    started, and save_responses enforces its state, deadline and save sequence (``seq``: a save
+    older than the last accepted one gets 409 and changes nothing)."""
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id:
         return jsonify(error={"code": "not_found", "message": _("Không tìm thấy lượt làm bài.")}), 404
@@ -157,12 +161,13 @@ def autosave(attempt_id):
         return jsonify(error={"code": "csrf_failed", "message": _("Phiên làm việc đã hết hạn.")}), 400
     page = min(max(request.form.get("page", 0, type=int), 0), len(attempt.layout["pages"]) - 1)
     try:
-        n = services.save_responses(attempt, quiz, _responses_from_form(attempt, page))
+        n = services.save_responses(attempt, quiz, _responses_from_form(attempt, page),
+                                    seq=services.parse_seq(request.form.get("seq")))
     except ServiceError as err:
         db.session.rollback()
         return jsonify(error={"code": err.code, "message": err.message}), err.status
     db.session.commit()
-    return jsonify(saved=n)
+    return jsonify(saved=n, seq=attempt.save_seq)
 
 
 @bp.route("/attempt/<int:attempt_id>/summary")
