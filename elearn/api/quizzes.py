@@ -14,6 +14,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..quizzes import services, types
 from ..quizzes.models import IdempotencyKey, QuizAttempt
+from ..quizzes.permissions import can_see_marks
 from . import bp
 from .schemas import AnswersSchema, AttemptSchema, ErrorSchema, IdempotencyHeader, ReviewSchema, SavedSchema
 
@@ -156,7 +157,10 @@ def submit_attempt(attempt_id, idempotency_key=None):
 
 
 def _review_body(attempt, quiz):
-    allowed = services.review_allows(quiz, attempt) if attempt.state != "inprogress" else set()
+    now = utcnow()
+    allowed = services.review_allows(quiz, attempt, now) if attempt.state != "inprogress" else set()
+    if not can_see_marks(current_user, quiz, attempt, now):
+        allowed.discard("marks")
     items = services.review_items(attempt, allowed) if allowed else []
     out = []
     for it in items:

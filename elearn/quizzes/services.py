@@ -22,8 +22,7 @@ from ..courses.models import Activity
 from ..extensions import db
 from . import types
 from .models import AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt, QuizSlot
-
-IMMEDIATELY = timedelta(minutes=2)
+from .permissions import IMMEDIATELY, can_see_marks, review_options  # noqa: F401
 
 
 class AttemptClosed(Conflict):
@@ -398,20 +397,24 @@ def update_progress(user_id: int, quiz: Quiz):
 # --- review ------------------------------------------------------------------------------------------
 
 def review_allows(quiz: Quiz, attempt: QuizAttempt, now=None) -> set:
-    """What the trainee may see of ``attempt`` now, from the quiz's review matrix."""
-    now = now or utcnow()
-    review = quiz.review or {}
-    if attempt.state == "inprogress":
-        when = "during"
-    elif attempt.state == "abandoned":
-        return set(review.get("closed", [])) & {"responses"} if quiz.close_at and now >= quiz.close_at else set()
-    elif quiz.close_at and now >= quiz.close_at:
-        when = "closed"
-    elif attempt.finished_at and now - attempt.finished_at <= IMMEDIATELY:
-        when = "immediately"
-    else:
-        when = "open"
-    return set(review.get(when, []))
+    """What the trainee may see of ``attempt`` now (permissions.review_options)."""
+    return review_options(quiz, attempt, now)
+
+
+def hidden_grade_quizzes(user, course_ids=None, now=None) -> set[int]:
+    """Activity ids of the quizzes whose grade ``user`` may not see now (permissions.can_see_marks),
+    among the quizzes they have finished attempts in (in ``course_ids`` if given). Two queries."""
+    stmt = (select(QuizAttempt).join(Activity, Activity.id == QuizAttempt.quiz_id)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.state == "finished"))
+    if course_ids is not None:
+        stmt = stmt.where(Activity.course_id.in_(list(course_ids)))
+    by_quiz = {}
+    for a in db.session.scalars(stmt):
+        by_quiz.setdefault(a.quiz_id, []).append(a)
+    if not by_quiz:
+        return set()
+    quizzes = {q.activity_id: q for q in db.session.scalars(select(Quiz).where(Quiz.activity_id.in_(list(by_quiz))))}
+    return {qid for qid, atts in by_quiz.items() if not can_see_marks(user, quizzes[qid], attempts=atts, now=now)}
 
 
 def review_items(attempt: QuizAttempt, allowed: set):

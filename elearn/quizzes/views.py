@@ -14,6 +14,7 @@ from ..courses.permissions import can_edit_course, can_view_course
 from ..extensions import db
 from . import bp, services, types
 from .models import Question, Quiz, QuizAttempt
+from .permissions import can_see_marks
 
 
 def load_quiz(activity_id):
@@ -51,10 +52,13 @@ def quiz(activity_id):
         services.process_overdue(a, quiz, now)
     db.session.commit()
     current = next((a for a in attempts if a.state == "inprogress"), None)
+    # Marks only where the review options let them out now (permissions.can_see_marks).
+    show_grade = can_see_marks(current_user, quiz, attempts=attempts, now=now)
+    shown = {a.id for a in attempts if can_see_marks(current_user, quiz, a, now)}
     return render_template("quizzes/quiz.html", activity=activity, course=course, module=module, quiz=quiz,
                            attempts=attempts, current=current, closed=services.why_closed(current_user, quiz, now),
-                           grade=services.quiz_grade(quiz, attempts), editor=editor, form=ConfirmForm(),
-                           question_count=len(quiz.slots))
+                           grade=services.quiz_grade(quiz, attempts) if show_grade else None, marks_shown=shown,
+                           editor=editor, form=ConfirmForm(), question_count=len(quiz.slots))
 
 
 @bp.route("/<int:activity_id>/start", methods=["POST"])
@@ -217,6 +221,9 @@ def review(attempt_id):
     db.session.commit()
     if attempt.state == "inprogress":
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-    allowed = services.review_allows(quiz, attempt)
+    now = utcnow()
+    allowed = services.review_allows(quiz, attempt, now)
+    if not can_see_marks(current_user, quiz, attempt, now):
+        allowed.discard("marks")
     return render_template("quizzes/review.html", attempt=attempt, activity=activity, course=course, quiz=quiz,
                            allowed=allowed, items=services.review_items(attempt, allowed), types=types)
