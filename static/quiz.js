@@ -6,11 +6,18 @@
   var timer = document.getElementById("timer");
   if (form && window.fetch && window.FormData) {
     var pending = null;
+    // Every save carries the next sequence number (the form's hidden "seq"): the server refuses a
+    // save older than the last one it accepted, so a late or replayed autosave cannot overwrite
+    // newer answers. The field then moves on, so the page's own submit is always the newest.
+    var seqField = form.elements.seq;
     var save = function () {
       pending = null;
-      fetch(form.getAttribute("data-autosave"), {method: "POST", body: new FormData(form), credentials: "same-origin"})
+      var body = new FormData(form);
+      if (seqField) { seqField.value = String(parseInt(seqField.value, 10) + 1); }
+      fetch(form.getAttribute("data-autosave"), {method: "POST", body: body, credentials: "same-origin"})
         .then(function (r) { return r.json().then(function (j) { return {ok: r.ok, body: j}; }); })
         .then(function (res) {
+          if (res.ok && seqField && res.body.seq >= parseInt(seqField.value, 10)) { seqField.value = String(res.body.seq + 1); }
           if (status) { status.textContent = res.ok ? form.getAttribute("data-saved") || "Đã lưu" : res.body.error.message; }
         })
         .catch(function () { if (status) { status.textContent = form.getAttribute("data-offline"); } });

@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 from elearn import create_app
 from elearn.extensions import db as _db
 from elearn.extensions import limiter
+from tests.live import live_server  # noqa: F401  (gunicorn -w 2 on the test database)
 
 TEST_DB_URL = os.environ.get("ELEARN_TEST_DATABASE_URL")
 

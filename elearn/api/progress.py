@@ -19,6 +19,15 @@ def _progress_of(user):
                                  ).all()
     courses = sorted(courses, key=lambda c: vi_collate(c.title))
     ids = [c.id for c in courses]
+    # A course grade averages quiz grades: hidden while any of them is (quizzes.permissions.can_see_marks).
+    hidden = set()
+    if current_user.id == user.id and ids:
+        from ..courses.models import Activity
+        from ..quizzes.services import hidden_grade_quizzes
+
+        quiz_ids = hidden_grade_quizzes(user, ids)
+        if quiz_ids:
+            hidden = set(db.session.scalars(select(Activity.course_id).where(Activity.id.in_(list(quiz_ids)))))
     rows = {r.course_id: r for r in db.session.scalars(select(CourseProgress).where(
         CourseProgress.user_id == user.id, CourseProgress.course_id.in_(ids)))} if ids else {}
     certs = {c.course_id: c.code for c in db.session.scalars(select(Certificate).where(
@@ -27,7 +36,7 @@ def _progress_of(user):
     for c in courses:
         r = rows.get(c.id)
         out.append({"course": c.slug, "title": c.title, "state": r.state if r else "new", "percent": r.percent if r else 0,
-                    "grade": r.grade if r else None, "completed_at": r.completed_at if r else None,
+                    "grade": r.grade if r and c.id not in hidden else None, "completed_at": r.completed_at if r else None,
                     "certificate": certs.get(c.id)})
     return {"user_id": user.id, "name": user.name, "org": user.org.code, "courses": out}
 

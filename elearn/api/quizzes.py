@@ -14,6 +14,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..quizzes import services, types
 from ..quizzes.models import IdempotencyKey, QuizAttempt
+from ..quizzes.permissions import can_see_marks
 from . import bp
 from .schemas import AnswersSchema, AttemptSchema, ErrorSchema, IdempotencyHeader, ReviewSchema, SavedSchema
 
@@ -53,7 +54,7 @@ def _attempt_body(attempt):
         left = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
     return {"id": attempt.id, "quiz_id": attempt.quiz_id, "number": attempt.number, "state": attempt.state,
             "started_at": attempt.started_at, "deadline_at": attempt.deadline_at, "seconds_left": left,
-            "questions": out}
+            "save_seq": attempt.save_seq, "questions": out}
 
 
 def _idempotent(key, endpoint, action):
@@ -115,10 +116,10 @@ def get_attempt(attempt_id):
 @bp.arguments(IdempotencyHeader, location="headers", as_kwargs=True)
 @bp.arguments(AnswersSchema)
 @bp.response(200, SavedSchema)
-@bp.alt_response(409, schema=ErrorSchema, description="Hết giờ hoặc đã nộp")
+@bp.alt_response(409, schema=ErrorSchema, description="Hết giờ, đã nộp, hoặc seq không lớn hơn lần lưu trước")
 @bp.alt_response(422, schema=ErrorSchema, description="Câu trả lời không hợp lệ")
 def save_answers(args, attempt_id, idempotency_key=None):
-    """Lưu câu trả lời"""
+    """Lưu câu trả lời (mỗi lần lưu mang seq tăng dần; lần lưu cũ hơn bị từ chối, không thay đổi gì)"""
     attempt, quiz = _load_attempt(attempt_id)
     questions = services.attempt_questions(attempt)
     cleaned = {}
@@ -132,7 +133,8 @@ def save_answers(args, attempt_id, idempotency_key=None):
             abort(422, message=f"Câu {key}: {exc}")
 
     def action():
-        return 200, {"saved": services.save_responses(attempt, quiz, cleaned)}
+        saved = services.save_responses(attempt, quiz, cleaned, seq=args["seq"])
+        return 200, {"saved": saved, "seq": attempt.save_seq}
 
     body, status = _idempotent(idempotency_key, f"save:{attempt.id}", action)
     return body, status
@@ -155,7 +157,10 @@ def submit_attempt(attempt_id, idempotency_key=None):
 
 
 def _review_body(attempt, quiz):
-    allowed = services.review_allows(quiz, attempt) if attempt.state != "inprogress" else set()
+    now = utcnow()
+    allowed = services.review_allows(quiz, attempt, now) if attempt.state != "inprogress" else set()
+    if not can_see_marks(current_user, quiz, attempt, now):
+        allowed.discard("marks")
     items = services.review_items(attempt, allowed) if allowed else []
     out = []
     for it in items:

@@ -94,16 +94,21 @@ class AttemptSchema(ma.Schema):
     started_at = ma.fields.DateTime()
     deadline_at = ma.fields.DateTime(allow_none=True)
     seconds_left = ma.fields.Integer(allow_none=True)
+    save_seq = ma.fields.Integer(metadata={"description": "Số thứ tự của lần lưu cuối được nhận; lần lưu sau phải lớn hơn"})
     questions = ma.fields.List(ma.fields.Nested(AttemptQuestionSchema))
 
 
 class AnswersSchema(ma.Schema):
     answers = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True,
                              metadata={"description": "{question_id: câu trả lời}"})
+    seq = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1, max=2**31 - 1),
+                            metadata={"description": "Số thứ tự lần lưu, lớn hơn save_seq của lượt làm bài; "
+                                                     "lần lưu cũ hơn (gửi lại, đến muộn) bị từ chối với 409"})
 
 
 class SavedSchema(ma.Schema):
     saved = ma.fields.Integer()
+    seq = ma.fields.Integer()
 
 
 class ReviewSchema(ma.Schema):

@@ -71,6 +71,7 @@ def store_questions(course, parsed: list, default_category: str) -> BankImport:
         category = ensure_category(course, path)
         qtype, text, fmt, data, general_feedback = types.from_gift(q)
         key = q.key()
+        data = types.get_type(qtype).assign_ids(data, key)  # opaque choice ids, stable for this key
         row = db.session.scalar(select(Question).where(Question.course_id == course.id, Question.key == key))
         values = dict(category_id=category.id, title=q.title, qtype=qtype, text=text, text_format=fmt,
                       text_html=text_to_html(text, fmt), data=data, general_feedback=general_feedback,

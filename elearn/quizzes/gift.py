@@ -73,6 +73,7 @@ class Question:
     line: int = 0
     missing_word: bool = False
     multiple: bool = False
+    shuffle: bool = True  # multichoice: False keeps the file's order ("all of the above"); Moodle XML only
 
     def key(self) -> str:
         """Stable id from (category, title or text), for de-duplicating on re-import."""

@@ -1,7 +1,7 @@
 """Question bank (per course, nested categories), quizzes and attempts."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
@@ -108,11 +108,16 @@ class QuizAttempt(db.Model):
     max_marks: Mapped[float] = mapped_column(default=0)
     percent: Mapped[float | None]
     needs_grading: Mapped[bool] = mapped_column(default=False)
+    # The sequence number of the last accepted save: a save must carry a larger one (replays get 409).
+    save_seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
         UniqueConstraint("quiz_id", "user_id", "number", name="uq_quiz_attempts_quiz_user_number"),
         CheckConstraint("state IN ('inprogress', 'finished', 'abandoned')", name="state"),
         Index("ix_quiz_attempts_quiz_state", "quiz_id", "state"),
+        # At most one attempt in progress per (quiz, trainee), enforced by the database on both engines.
+        Index("uq_quiz_attempts_one_in_progress", "quiz_id", "user_id", unique=True,
+              sqlite_where=text("state = 'inprogress'"), postgresql_where=text("state = 'inprogress'")),
     )
 
 

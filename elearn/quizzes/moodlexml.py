@@ -155,6 +155,7 @@ def _question(q: ET.Element, qtype: str, category: list[str] | None, line: int) 
 
     if qtype == "multichoice":
         out.multiple = not _flag(q, "single", True)
+        out.shuffle = _flag(q, "shuffleanswers", True)
         out.answers = _choice_answers(q, fmt)
     elif qtype == "shortanswer":
         # Moodle writes format="moodle_auto_format" on these, but they are matched, not shown.

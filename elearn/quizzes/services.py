@@ -1,7 +1,9 @@
 """Quiz attempts: start, save, submit, grade, overdue handling, review rules, progress.
 
 Integrity rules, on SQLite and PostgreSQL alike:
-- (quiz, user, attempt number) is unique; two simultaneous starts give one attempt;
+- (quiz, user, attempt number) is unique, and so is (quiz, user) among attempts in progress (a
+  partial unique index); starts of one pair are serialised (``_lock_pair``): two simultaneous starts
+  give one attempt, and N attempts allowed never give N+1;
 - a submit claims the attempt with ``UPDATE … WHERE state = 'inprogress'``: only one request
   grades it, the others get 409;
 - the server clock decides deadlines; nothing about correctness leaves the server unless the
@@ -11,7 +13,7 @@ import random
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import Conflict, ServiceError
@@ -20,12 +22,20 @@ from ..courses.models import Activity
 from ..extensions import db
 from . import types
 from .models import AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt, QuizSlot
-
-IMMEDIATELY = timedelta(minutes=2)
+from .permissions import IMMEDIATELY, can_see_marks, review_options  # noqa: F401
 
 
 class AttemptClosed(Conflict):
     code = "attempt_closed"
+
+
+class StaleSave(Conflict):
+    """A save older than the last one accepted (a replayed or late request): nothing is changed."""
+
+    code = "stale_save"
+
+
+MAX_SEQ = 2**31 - 1
 
 
 # --- quiz setup ------------------------------------------------------------------------------------
@@ -120,9 +130,24 @@ def _build_layout(quiz: Quiz, rng: random.Random):
     return {"pages": pages, "q": qlayout}, sum(marks[q] for q in chosen if questions[q].qtype != "description")
 
 
+def _lock_pair(user, quiz) -> None:
+    """Serialise starts of one (quiz, trainee) until this transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock on the pair, so the "nothing in progress, number
+    of attempts used" checks and the insert happen as one step (without it a start that commits
+    between another's checks gave two attempts in progress, or N+1 attempts). SQLite: every write
+    request already runs in a BEGIN IMMEDIATE transaction (see create_app), which serialises them."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                           {"k": f"quiz-start:{quiz.activity_id}:{user.id}"})
+
+
 def start_attempt(user, quiz: Quiz, now=None) -> QuizAttempt:
-    """Continue the attempt in progress, or start the next one. Safe against double submits."""
+    """Continue the attempt in progress, or start the next one. Safe against simultaneous starts:
+    the database allows one attempt in progress per (quiz, trainee) (a partial unique index) and
+    one attempt per number, and numbers never pass ``attempts_allowed``."""
     now = now or utcnow()
+    _lock_pair(user, quiz)
     current = _in_progress(user, quiz)
     if current is not None:
         return process_overdue(current, quiz, now)
@@ -131,6 +156,10 @@ def start_attempt(user, quiz: Quiz, now=None) -> QuizAttempt:
         raise ServiceError(reason, status=409, code="quiz_closed")
     number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(
         QuizAttempt.quiz_id == quiz.activity_id, QuizAttempt.user_id == user.id)) or 0) + 1
+    if quiz.attempts_allowed and number > quiz.attempts_allowed:
+        # With the unique (quiz, user, number) this caps the attempts even if a check above raced.
+        raise ServiceError(_("Bạn đã dùng hết %(n)d lượt làm bài.", n=quiz.attempts_allowed),
+                           status=409, code="quiz_closed")
     layout, max_marks = _build_layout(quiz, random.Random())
     deadline = None
     if quiz.time_limit:
@@ -143,7 +172,7 @@ def start_attempt(user, quiz: Quiz, now=None) -> QuizAttempt:
         with db.session.begin_nested():
             db.session.add(attempt)
     except IntegrityError:
-        # A simultaneous start got there first: that attempt is ours.
+        # A simultaneous start got there first (one in progress, or that number): continue it.
         existing = _in_progress(user, quiz)
         if existing is None:
             raise Conflict(_("Lượt làm bài vừa được tạo ở một cửa sổ khác. Hãy tải lại trang."))
@@ -186,8 +215,44 @@ def process_overdue(attempt: QuizAttempt, quiz: Quiz, now=None) -> QuizAttempt:
     return attempt
 
 
-def save_responses(attempt: QuizAttempt, quiz: Quiz, responses: dict, now=None) -> int:
-    """Store ``{question_id: response}`` (already cleaned). Refused once time is up."""
+def parse_seq(raw) -> int:
+    """The sequence number a save carries (form field or JSON), or a 422 in Vietnamese."""
+    if isinstance(raw, bool):
+        raw = None
+    try:
+        seq = int(raw) if isinstance(raw, (int, str)) else None
+    except ValueError:
+        seq = None
+    if seq is None or not 1 <= seq <= MAX_SEQ:
+        raise ServiceError(_("Thiếu hoặc sai số thứ tự lần lưu (seq). Hãy tải lại trang."), status=422,
+                           field="seq", code="bad_seq")
+    return seq
+
+
+def _claim_seq(attempt: QuizAttempt, seq: int | None) -> None:
+    """Move the attempt's ``save_seq`` forward to ``seq`` in one conditional UPDATE, or refuse.
+
+    Only a save with a larger number than the last accepted one gets through (a replayed or late
+    request gets 409 and changes nothing). The UPDATE also requires the attempt to be in progress,
+    so a save racing a submit either lands before it or is refused. ``seq=None`` (server-side
+    callers) takes the next number."""
+    cond = QuizAttempt.save_seq < seq if seq is not None else QuizAttempt.id == attempt.id
+    new = seq if seq is not None else QuizAttempt.save_seq + 1
+    claimed = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == "inprogress", cond)
+        .values(save_seq=new).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(attempt, ["state", "save_seq"])
+    if claimed == 1:
+        return
+    if attempt.state != "inprogress":
+        raise AttemptClosed(_("Lượt làm bài đã kết thúc; câu trả lời không được lưu."))
+    raise StaleSave(_("Bản lưu này cũ hơn câu trả lời đã lưu (có thể từ một cửa sổ khác hoặc gửi lại); "
+                      "không thay đổi gì. Hãy tải lại trang để xem câu trả lời mới nhất."))
+
+
+def save_responses(attempt: QuizAttempt, quiz: Quiz, responses: dict, now=None, seq: int | None = None) -> int:
+    """Store ``{question_id: response}`` (already cleaned). Refused once time is up, and refused
+    (409, nothing changed) when ``seq`` is not larger than the last accepted save's."""
     now = now or utcnow()
     process_overdue(attempt, quiz, now)
     if attempt.state != "inprogress":
@@ -195,13 +260,14 @@ def save_responses(attempt: QuizAttempt, quiz: Quiz, responses: dict, now=None) 
     if attempt.deadline_at is not None and now > attempt.deadline_at:
         raise AttemptClosed(_("Đã hết giờ làm bài; câu trả lời mới không được lưu. Bạn chỉ có thể nộp bài."))
     allowed = {int(q) for q in attempt.layout["q"]}
+    if any(qid not in allowed for qid in responses):
+        raise ServiceError(_("Câu hỏi không thuộc lượt làm bài này."), status=422)
+    _claim_seq(attempt, seq)
     existing = {a.question_id: a for a in db.session.scalars(
         select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id,
                                     AttemptAnswer.question_id.in_(list(responses))))} if responses else {}
     count = 0
     for qid, response in responses.items():
-        if qid not in allowed:
-            raise ServiceError(_("Câu hỏi không thuộc lượt làm bài này."), status=422)
         row = existing.get(qid)
         if row is None:
             db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=qid, response=response, saved_at=now))
@@ -331,20 +397,24 @@ def update_progress(user_id: int, quiz: Quiz):
 # --- review ------------------------------------------------------------------------------------------
 
 def review_allows(quiz: Quiz, attempt: QuizAttempt, now=None) -> set:
-    """What the trainee may see of ``attempt`` now, from the quiz's review matrix."""
-    now = now or utcnow()
-    review = quiz.review or {}
-    if attempt.state == "inprogress":
-        when = "during"
-    elif attempt.state == "abandoned":
-        return set(review.get("closed", [])) & {"responses"} if quiz.close_at and now >= quiz.close_at else set()
-    elif quiz.close_at and now >= quiz.close_at:
-        when = "closed"
-    elif attempt.finished_at and now - attempt.finished_at <= IMMEDIATELY:
-        when = "immediately"
-    else:
-        when = "open"
-    return set(review.get(when, []))
+    """What the trainee may see of ``attempt`` now (permissions.review_options)."""
+    return review_options(quiz, attempt, now)
+
+
+def hidden_grade_quizzes(user, course_ids=None, now=None) -> set[int]:
+    """Activity ids of the quizzes whose grade ``user`` may not see now (permissions.can_see_marks),
+    among the quizzes they have finished attempts in (in ``course_ids`` if given). Two queries."""
+    stmt = (select(QuizAttempt).join(Activity, Activity.id == QuizAttempt.quiz_id)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.state == "finished"))
+    if course_ids is not None:
+        stmt = stmt.where(Activity.course_id.in_(list(course_ids)))
+    by_quiz = {}
+    for a in db.session.scalars(stmt):
+        by_quiz.setdefault(a.quiz_id, []).append(a)
+    if not by_quiz:
+        return set()
+    quizzes = {q.activity_id: q for q in db.session.scalars(select(Quiz).where(Quiz.activity_id.in_(list(by_quiz))))}
+    return {qid for qid, atts in by_quiz.items() if not can_see_marks(user, quizzes[qid], attempts=atts, now=now)}
 
 
 def review_items(attempt: QuizAttempt, allowed: set):

@@ -14,6 +14,7 @@ from ..courses.permissions import can_edit_course, can_view_course
 from ..extensions import db
 from . import bp, services, types
 from .models import Question, Quiz, QuizAttempt
+from .permissions import can_see_marks
 
 
 def load_quiz(activity_id):
@@ -51,10 +52,13 @@ def quiz(activity_id):
         services.process_overdue(a, quiz, now)
     db.session.commit()
     current = next((a for a in attempts if a.state == "inprogress"), None)
+    # Marks only where the review options let them out now (permissions.can_see_marks).
+    show_grade = can_see_marks(current_user, quiz, attempts=attempts, now=now)
+    shown = {a.id for a in attempts if can_see_marks(current_user, quiz, a, now)}
     return render_template("quizzes/quiz.html", activity=activity, course=course, module=module, quiz=quiz,
                            attempts=attempts, current=current, closed=services.why_closed(current_user, quiz, now),
-                           grade=services.quiz_grade(quiz, attempts), editor=editor, form=ConfirmForm(),
-                           question_count=len(quiz.slots))
+                           grade=services.quiz_grade(quiz, attempts) if show_grade else None, marks_shown=shown,
+                           editor=editor, form=ConfirmForm(), question_count=len(quiz.slots))
 
 
 @bp.route("/<int:activity_id>/start", methods=["POST"])
@@ -116,13 +120,16 @@ def attempt(attempt_id):
             abort(400)
         action = request.form.get("action", "next")
         try:
-            services.save_responses(attempt, quiz, _responses_from_form(attempt, page))
+            services.save_responses(attempt, quiz, _responses_from_form(attempt, page),
+                                    seq=services.parse_seq(request.form.get("seq")))
         except ServiceError as err:
             db.session.rollback()
             flash(err.message, "error")
             attempt = db.session.get(QuizAttempt, attempt_id)
             if attempt.state != "inprogress" or action == "finish":
                 return redirect(url_for("quizzes.summary", attempt_id=attempt_id))
+            if err.code in ("stale_save", "bad_seq"):  # nothing saved: show this page's saved answers
+                return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=page))
         else:
             db.session.commit()
         if action == "finish":
@@ -148,7 +155,8 @@ def autosave(attempt_id):
     """The page's small script posts the form here as the trainee answers (one small request).
 
     Kept light on purpose: the attempt itself proves the quiz was open to this trainee when it
-    started, and save_responses enforces its state and deadline."""
+    started, and save_responses enforces its state, deadline and save sequence (``seq``: a save
+    older than the last accepted one gets 409 and changes nothing)."""
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id:
         return jsonify(error={"code": "not_found", "message": _("Không tìm thấy lượt làm bài.")}), 404
@@ -157,12 +165,13 @@ def autosave(attempt_id):
         return jsonify(error={"code": "csrf_failed", "message": _("Phiên làm việc đã hết hạn.")}), 400
     page = min(max(request.form.get("page", 0, type=int), 0), len(attempt.layout["pages"]) - 1)
     try:
-        n = services.save_responses(attempt, quiz, _responses_from_form(attempt, page))
+        n = services.save_responses(attempt, quiz, _responses_from_form(attempt, page),
+                                    seq=services.parse_seq(request.form.get("seq")))
     except ServiceError as err:
         db.session.rollback()
         return jsonify(error={"code": err.code, "message": err.message}), err.status
     db.session.commit()
-    return jsonify(saved=n)
+    return jsonify(saved=n, seq=attempt.save_seq)
 
 
 @bp.route("/attempt/<int:attempt_id>/summary")
@@ -212,6 +221,9 @@ def review(attempt_id):
     db.session.commit()
     if attempt.state == "inprogress":
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-    allowed = services.review_allows(quiz, attempt)
+    now = utcnow()
+    allowed = services.review_allows(quiz, attempt, now)
+    if not can_see_marks(current_user, quiz, attempt, now):
+        allowed.discard("marks")
     return render_template("quizzes/review.html", attempt=attempt, activity=activity, course=course, quiz=quiz,
                            allowed=allowed, items=services.review_items(attempt, allowed), types=types)

@@ -16,9 +16,15 @@ def _start(client, auth, activity):
     return int(re.search(r"/attempt/(\d+)", resp.headers["Location"]).group(1))
 
 
+SEQ_RE = re.compile(r'name="seq" value="(\d+)"')
+
+
 def _answer_page(auth, attempt_id, page, data, action="next"):
+    """Post the attempt page's form as a browser without JavaScript does (with its hidden seq)."""
     url = f"/quizzes/attempt/{attempt_id}?page={page}"
-    return auth.post(f"/quizzes/attempt/{attempt_id}", page=url, data={"page": page, "action": action, **data})
+    m = SEQ_RE.search(auth.client.get(url).get_data(as_text=True))
+    return auth.post(f"/quizzes/attempt/{attempt_id}", page=url,
+                     data={"page": page, "action": action, "seq": m.group(1) if m else "1", **data})
 
 
 def test_trainee_takes_the_quiz_without_javascript(client, auth, quiz_setup, db):

@@ -50,7 +50,8 @@ def test_simultaneous_starts_create_one_attempt(make_app, quiz_setup, bearer, db
 def test_simultaneous_submits_grade_once(make_app, client, quiz_setup, bearer, db):
     attempt = client.post(f"/api/v1/quizzes/{quiz_setup['activity'].id}/attempts", headers=bearer).json
     ids = question_ids(db)
-    client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=bearer, json={"answers": {str(ids["NUM"]): "52"}})
+    client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=bearer,
+               json={"answers": {str(ids["NUM"]): "52"}, "seq": 1})
     results = _concurrently(make_app, 4, lambda c: c.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=bearer))
     codes = sorted(r.status_code for r in results)
     assert codes == [200, 409, 409, 409], [r.get_data(as_text=True) for r in results]
@@ -64,8 +65,10 @@ def test_retried_save_and_submit_with_the_same_key_do_nothing_twice(client, quiz
     attempt = client.post(f"/api/v1/quizzes/{quiz_setup['activity'].id}/attempts", headers=bearer).json
     ids = question_ids(db)
     h = {**bearer, "Idempotency-Key": "save-0001"}
-    first = client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=h, json={"answers": {str(ids["NUM"]): "52"}})
-    again = client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=h, json={"answers": {str(ids["NUM"]): "10"}})
+    first = client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=h,
+                       json={"answers": {str(ids["NUM"]): "52"}, "seq": 1})
+    again = client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=h,
+                       json={"answers": {str(ids["NUM"]): "10"}, "seq": 2})
     assert first.status_code == again.status_code == 200 and first.json == again.json
     assert db.session.scalar(select(AttemptAnswer.response)) == "52"  # the retry changed nothing
     h2 = {**bearer, "Idempotency-Key": "submit-0001"}
@@ -105,7 +108,7 @@ def test_api_save_after_deadline_is_409(client, quiz_setup, bearer, db):
     db.session.commit()
     ids = question_ids(db)
     resp = client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=bearer,
-                      json={"answers": {str(ids["NUM"]): "52"}})
+                      json={"answers": {str(ids["NUM"]): "52"}, "seq": 1})
     assert resp.status_code == 409 and resp.json["error"]["code"] == "conflict"
     assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 0
 
@@ -114,7 +117,12 @@ def test_api_rejects_malformed_answers_with_422(client, quiz_setup, bearer, db):
     attempt = client.post(f"/api/v1/quizzes/{quiz_setup['activity'].id}/attempts", headers=bearer).json
     ids = question_ids(db)
     for answers in ({str(ids["MC"]): "khong-co"}, {"999999": "x"}, {str(ids["TF"]): {"a": 1}}):
-        resp = client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=bearer, json={"answers": answers})
+        resp = client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=bearer, json={"answers": answers, "seq": 1})
         assert resp.status_code == 422, (answers, resp.get_data(as_text=True))
         assert "error" in resp.json
     assert client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=bearer, json={"x": 1}).status_code == 422
+    for seq in (None, 0, -1, "2", 2**31, True):  # the sequence number is required, a positive integer
+        body = {"answers": {str(ids["NUM"]): "52"}} | ({} if seq is None else {"seq": seq})
+        resp = client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=bearer, json=body)
+        assert resp.status_code == 422 and "error" in resp.json, (seq, resp.get_data(as_text=True))
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 0

@@ -1,12 +1,15 @@
 """Question types: one registry, one class per type (like CTFd's challenge classes).
 
 A stored question is ``(qtype, text, text_format, data, general_feedback, default_mark)``.
-``data`` is the type's own JSON; every answer in it has a short stable ``id`` ("a1", "a2", ... in
-the original order) so that shuffled layouts and saved responses name answers by id, never by
-position. The JSON shapes:
+``data`` is the type's own JSON; every answer in it has a short stable ``id`` so that shuffled
+layouts and saved responses name answers by id, never by position. Parsing gives "a1", "a2", ...
+in the original order; when a question is stored, multiple-choice ids are replaced by opaque ones
+(``choice.option_ids``: a hash of the question key and the answer text), because they are shown to
+the trainee and "a1" was the right answer in nearly every file. The JSON shapes:
 
-* ``multichoice``: ``{"multiple": bool, "missing_word": bool,
-  "answers": [{"id", "text", "weight", "feedback"[, "format"]}]}`` (weight in percent, -100..100)
+* ``multichoice``: ``{"multiple": bool, "missing_word": bool[, "shuffle": false],
+  "answers": [{"id", "text", "weight", "feedback"[, "format"]}]}`` (weight in percent, -100..100;
+  answers are shuffled in attempts unless the quiz or ``"shuffle": false`` says otherwise)
 * ``truefalse``: ``{"correct": bool, "missing_word": bool, "feedback": {"true": str, "false": str}}``
   (the feedback shown to whoever picks that answer)
 * ``shortanswer``: ``{"case_sensitive": bool, "missing_word": bool,

@@ -231,6 +231,11 @@ class QuestionType:
         _check_flag(data, "missing_word", problems)
         return problems
 
+    def assign_ids(self, data, salt: str) -> dict:
+        """``data`` with the ids that responses will name, given the question's stable ``salt``
+        (its key). Types whose ids are public and could give the answer away override it."""
+        return data
+
     # attempts ---------------------------------------------------------------
     def layout(self, data, rng: random.Random, shuffle: bool) -> dict:
         return {}

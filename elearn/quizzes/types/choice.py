@@ -14,14 +14,39 @@ from .base import (QuestionType, _answer_dict, _check_answers, _check_flag, _che
                    register)
 
 
+def option_ids(salt: str, texts: list[str]) -> list[str]:
+    """Opaque ids for a question's answer texts: ``"o"`` + a hash of (question key, answer text).
+
+    They do not follow the order of the source file (the right answer used to be "a1" everywhere),
+    and they are the same every time the same question is imported, so attempts and saved
+    responses stay valid across re-imports. Migration 0006 holds a copy: change both together."""
+    out, taken = [], set()
+    for text in texts:
+        base = f"{salt}\x1f{unicodedata.normalize('NFC', ' '.join(text.split()))}"
+        n, cid = 0, None
+        while cid is None or cid in taken:  # the same text twice in one question
+            cid = "o" + hashlib.sha1(f"{base}\x1f{n}".encode("utf-8") if n else base.encode("utf-8")).hexdigest()[:10]
+            n += 1
+        taken.add(cid)
+        out.append(cid)
+    return out
+
+
 @register
 class MultichoiceType(QuestionType):
     name = "multichoice"
     label = _l("Nhiều lựa chọn")
 
     def data_from_gift(self, q):
-        return {"multiple": q.multiple, "missing_word": q.missing_word,
+        data = {"multiple": q.multiple, "missing_word": q.missing_word,
                 "answers": [_answer_dict(i, a) for i, a in enumerate(q.answers, 1)]}
+        if not q.shuffle:
+            data["shuffle"] = False
+        return data
+
+    def assign_ids(self, data, salt):
+        ids = option_ids(salt, [a["text"] for a in data["answers"]])
+        return {**data, "answers": [{**a, "id": i} for a, i in zip(data["answers"], ids)]}
 
     def gift_answers(self, data):
         return [gift.Answer(a["text"], float(a["weight"]), a.get("feedback", ""),
@@ -32,6 +57,7 @@ class MultichoiceType(QuestionType):
         if problems:
             return problems
         _check_flag(data, "multiple", problems)
+        _check_flag(data, "shuffle", problems)
         answers = _check_answers(data, "answers", problems, minimum=2)
         _check_texts(answers, "text", problems)
         if answers and _check_weights(answers, problems):
@@ -47,8 +73,9 @@ class MultichoiceType(QuestionType):
         return problems
 
     def layout(self, data, rng, shuffle):
+        """Shuffled unless the quiz turns shuffling off or the question keeps its order."""
         order = [a["id"] for a in data["answers"]]
-        if shuffle:
+        if shuffle and data.get("shuffle", True):
             rng.shuffle(order)
         return {"order": order}
 
