@@ -25,6 +25,7 @@ class NewPasswordForm(FlaskForm):
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Hãy nhập mật khẩu hiện tại."))])
+    revoke_tokens = BooleanField(_l("Thu hồi luôn mọi mã truy cập API của tôi"), default=True)
 
 
 class LanguageForm(FlaskForm):

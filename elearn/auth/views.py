@@ -111,6 +111,7 @@ def reset_password(token):
             logout_user()
             session.clear()
             flash(_("Đã đặt mật khẩu mới. Hãy đăng nhập."), "success")
+            flash(_("Để an toàn, mọi mã truy cập API của tài khoản đã bị thu hồi; hãy tạo mã mới nếu cần."), "success")
             return redirect(url_for("auth.login_view"))
     return render_template("auth/reset.html", form=form)
 
@@ -134,6 +135,7 @@ def change_password():
         else:
             try:
                 services.set_password(user, form.password.data)
+                revoked = services.revoke_all_tokens(user) if form.revoke_tokens.data else 0
             except ServiceError as err:
                 db.session.rollback()
                 err.show_on(form)
@@ -142,6 +144,8 @@ def change_password():
                 session.clear()
                 login_user(user)  # this session continues; all others have ended
                 flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất."), "success")
+                if revoked:
+                    flash(_("Đã thu hồi %(n)d mã truy cập API.", n=revoked), "success")
                 return redirect(url_for("auth.account"))
     return render_template("account/index.html", pw_form=form, token_form=TokenForm(),
                            tokens=services.user_tokens(user), confirm=ConfirmForm(), new_token=None), 422
