@@ -12,7 +12,7 @@ from ..core.markdown import render
 from ..core.uploads import discard, store_upload
 from ..extensions import db
 from ..orgs.services import tree_rows, visible_units
-from . import bp, services
+from . import bp, loaders, services
 from .forms import (
     CourseForm,
     EnrolForm,
@@ -23,15 +23,12 @@ from .forms import (
     ReplaceFileForm,
     StaffForm,
 )
-from .models import Activity, CourseStaff, Enrolment, MaterialFile, Module
-from .permissions import can_create_course, can_edit_course
+from .models import CourseStaff, Enrolment, MaterialFile, Module
+from .permissions import can_create_course
 
 
 def _editable(slug):
-    course = services.get_course(slug)
-    if not can_edit_course(current_user, course, services.is_staff(current_user, course)):
-        abort(403)
-    return course
+    return loaders.load_course(slug, edit=True).course
 
 
 def _module(course, module_id):
@@ -42,10 +39,7 @@ def _module(course, module_id):
 
 
 def _activity(course, activity_id):
-    act = db.get_or_404(Activity, activity_id)
-    if act.course_id != course.id:
-        abort(404)
-    return act
+    return loaders.editable_activity(course, activity_id)
 
 
 def _back(course):

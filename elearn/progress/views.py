@@ -11,6 +11,7 @@ from ..auth.services import get_user_by_email
 from ..core.errors import ServiceError
 from ..core.pagination import paginate
 from ..core.ratelimit import hit_limit
+from ..courses import loaders
 from ..courses import services as courses
 from ..courses.models import Activity, ActivityProgress, Course
 from ..courses.permissions import can_edit_course
@@ -165,18 +166,21 @@ def issue(slug):
 @bp.route("/activities/<int:activity_id>/done", methods=["POST"])
 @login_required
 def mark_done(activity_id):
-    """A trainee marks an activity whose completion rule is "manual" as done (or not)."""
+    """A trainee marks an activity whose completion rule is "manual" as done (or not): only where the
+    activity's page is open to them (``courses.loaders``: hidden 404, locked 403), and enrolled."""
     from ..core.db import want_write
-    from .rules import activity_rule
 
-    act = db.get_or_404(Activity, activity_id)
-    course = db.session.get(Course, act.course_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not courses.is_enrolled(current_user, course) or activity_rule(act) != "manual" or act.status != "published":
+    access = loaders.load_activity(activity_id)
+    if not access.enrolled:
         abort(404)
     want_write()
-    services.record_event(current_user, act, "marked_undone" if request.form.get("undo") else "marked_done")
+    try:
+        services.mark_manual(current_user, access.activity, done=not request.form.get("undo"))
+    except ServiceError:
+        db.session.rollback()
+        abort(404)
     db.session.commit()
     return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
-                    else url_for("courses.course", slug=course.slug))
+                    else url_for("courses.course", slug=access.course.slug))

@@ -13,6 +13,7 @@ from ..auth.models import User
 from ..core.errors import ServiceError
 from ..core.text import vi_name_key
 from ..core.timeutil import LOCAL_TZ, to_local
+from ..courses import loaders as course_loaders
 from ..courses import services as courses
 from ..courses.models import Activity, Course, Module
 from ..courses.permissions import can_edit_course
@@ -20,7 +21,7 @@ from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.permissions import can_view_org
 from ..orgs.services import tree_rows, visible_units
-from . import bp, services
+from . import bp, loaders, services
 from .forms import SessionForm, WorkshopForm
 from .models import Registration, Workshop, WorkshopSession, WorkshopTarget
 
@@ -34,11 +35,7 @@ def _local(dt):
 
 
 def _staff_ws(workshop_id) -> tuple[Workshop, Course]:
-    ws = db.get_or_404(Workshop, workshop_id)
-    course = db.session.get(Course, ws.course_id)
-    if not can_edit_course(current_user, course, courses.is_staff(current_user, course)):
-        abort(403)
-    return ws, course
+    return loaders.load_staff_workshop(workshop_id)
 
 
 def _choices(form, course):
@@ -83,9 +80,7 @@ def _save(ws, form, course):
 @bp.route("/courses/<slug>/workshops/new", methods=["GET", "POST"])
 @login_required
 def new(slug):
-    course = courses.get_course(slug)
-    if not can_edit_course(current_user, course, courses.is_staff(current_user, course)):
-        abort(403)
+    course = course_loaders.load_course(slug, edit=True).course
     form = WorkshopForm(formdata=None, capacity=30, cancel_cutoff_hours=24) if request.method == "GET" else WorkshopForm()
     _choices(form, course)
     if form.validate_on_submit():

@@ -12,16 +12,13 @@ from ..core.timeutil import utcnow
 from ..courses.models import Course
 from ..courses.services import is_staff
 from ..extensions import db
-from . import attendance, bp, services
+from . import attendance, bp, loaders, services
 from .forms import CheckinForm
 from .models import CalendarFeed, Registration, Workshop, WorkshopSession
 
 
 def visible_or_404(workshop_id) -> Workshop:
-    ws = db.get_or_404(Workshop, workshop_id)
-    if ws.id not in {w.id for w in services.visible_workshops(current_user)}:
-        abort(404)
-    return ws
+    return loaders.load_workshop(workshop_id)
 
 
 @bp.route("/workshops/")
