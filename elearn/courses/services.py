@@ -124,18 +124,6 @@ def module_states(user, course, outline):
     return states
 
 
-def activity_access(user, course, activity, *, editor: bool) -> str:
-    """"open", "hidden" (not published: a 404) or "locked" (a prerequisite is not done: a 403)."""
-    if editor:
-        return "open"
-    module = db.session.get(Module, activity.module_id)
-    if activity.status != "published" or module is None or module.status != "published":
-        return "hidden"
-    outline = load_outline(course, include_unpublished=False)
-    state = next((s for s in module_states(user, course, outline) if s.module.id == module.id), None)
-    return "locked" if state is None or state.state == "locked" else "open"
-
-
 def record_view(user, activity: Activity):
     """A trainee opened ``activity``: log the event and refresh their progress, in one transaction."""
     from ..progress.services import record_event
