@@ -33,6 +33,21 @@ def enrolled_filter(user):
     )
 
 
+def enrolled_user_filter(course):
+    """A condition on User: enrolled in ``course``, by their own row or by a unit above theirs."""
+    from sqlalchemy.orm import aliased
+
+    from ..auth.models import User
+    from ..orgs.models import OrgUnit
+
+    unit, own = aliased(OrgUnit), aliased(OrgUnit)
+    return or_(
+        exists().where(Enrolment.course_id == course.id, Enrolment.user_id == User.id),
+        exists().where(Enrolment.course_id == course.id, Enrolment.org_id == unit.id, own.id == User.org_id,
+                       own.path.startswith(unit.path)),
+    )
+
+
 def staff_filter(user):
     return exists().where(CourseStaff.course_id == Course.id, CourseStaff.user_id == user.id)
 
