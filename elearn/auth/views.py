@@ -2,6 +2,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core import once
 from ..core.errors import ServiceError
 from ..core.mail import MailError
 from ..core.pagination import paginate
@@ -157,7 +158,11 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         abort(400)
+    replay = once.claim(form)
+    if replay is not None:
+        return replay  # the first submission's token was shown once already
     _token, raw = services.create_token(current_user, form.name.data)
+    once.done(url_for("auth.account"))
     db.session.commit()
     session["new_token"] = raw  # shown once, on the next page, then gone
     return redirect(url_for("auth.account"))
@@ -216,9 +221,13 @@ def admin_user_new():
     form.role.choices = role_choices()
     form.org_id.choices = _org_choices(current_user)
     if form.validate_on_submit():
+        replay = once.claim(form)
+        if replay is not None:
+            return replay
         try:
             user = services.create_user(form.email.data, form.name.data, form.role.data,
                                         db.session.get(OrgUnit, form.org_id.data))
+            once.done(url_for("auth.admin_users"))
             services.start_password_reset(user.email)
         except ServiceError as err:
             db.session.rollback()

@@ -267,6 +267,24 @@ def new_material(module, title) -> Activity:
     return activity
 
 
+def add_material_version(activity, stored, uploaded_by_id) -> "MaterialFile":
+    """Add the next version of a material's file (``stored`` from ``core.uploads.store_upload``).
+    Two uploads at once must not take the same number (``max + 1`` would race the unique
+    constraint): the activity row is locked first (PostgreSQL ``FOR UPDATE``; SQLite already
+    serialises writing requests), so the second upload waits and then counts the first."""
+    from .models import MaterialFile
+
+    db.session.execute(select(Activity.id).where(Activity.id == activity.id).with_for_update())
+    version = (db.session.scalar(select(func.max(MaterialFile.version))
+                                 .where(MaterialFile.activity_id == activity.id)) or 0) + 1
+    row = MaterialFile(activity_id=activity.id, version=version, stored_name=stored.stored_name,
+                       original_name=stored.original_name, mime=stored.mime, size=stored.size,
+                       sha256=stored.sha256, width=stored.width, height=stored.height, uploaded_by_id=uploaded_by_id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
 def set_status(obj, status):
     if status not in ("draft", "published", "archived"):
         raise ServiceError(_("Trạng thái không hợp lệ."))

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ..auth.forms import ConfirmForm
 from ..auth.models import User
+from ..core import once
 from ..core.errors import ServiceError
 from ..core.text import vi_name_key
 from ..core.timeutil import LOCAL_TZ, to_local
@@ -84,10 +85,14 @@ def new(slug):
     form = WorkshopForm(formdata=None, capacity=30, cancel_cutoff_hours=24) if request.method == "GET" else WorkshopForm()
     _choices(form, course)
     if form.validate_on_submit():
+        replay = once.claim(form)
+        if replay is not None:
+            return replay
         ws = Workshop(course_id=course.id, title=form.title.data.strip(), created_by_id=current_user.id)
         db.session.add(ws)
         db.session.flush()
         _save(ws, form, course)
+        once.done(url_for("workshops.edit", workshop_id=ws.id))
         db.session.commit()
         flash(_("Đã tạo lớp tập huấn (bản nháp). Hãy thêm các buổi học rồi mở đăng ký."), "success")
         return redirect(url_for("workshops.edit", workshop_id=ws.id))
@@ -159,6 +164,9 @@ def session_form(workshop_id=None, session_id=None):
     if form.validate_on_submit():
         values = dict(title=form.title.data.strip(), starts_at=_utc(form.starts_at.data), ends_at=_utc(form.ends_at.data),
                       venue=form.venue.data or "", trainer=form.trainer.data or "")
+        replay = once.claim(form) if session is None else None  # adding a session: store once
+        if replay is not None:
+            return replay
         try:
             if session is None:
                 services.new_session(ws, **values)
@@ -168,6 +176,7 @@ def session_form(workshop_id=None, session_id=None):
             db.session.rollback()
             flash(err.message, "error")
         else:
+            once.done(url_for("workshops.edit", workshop_id=ws.id))
             db.session.commit()
             flash(_("Đã lưu buổi học."), "success")
     else:
