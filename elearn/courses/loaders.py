@@ -116,6 +116,14 @@ def load_activity_by_slug(slug: str, module_slug: str, activity_slug: str) -> Ac
     abort(404)
 
 
+def load_editable_activity(activity_id: int, *, kind: str | None = None) -> tuple[Activity, Course]:
+    """Authoring by activity id: (activity, course) for someone who edits its course, else 404/403."""
+    act = db.session.get(Activity, activity_id)
+    if act is None or (kind is not None and act.kind != kind):
+        abort(404)
+    return act, course_access(db.session.get(Course, act.course_id), edit=True).course
+
+
 def editable_activity(course: Course, activity_id: int, *, kind: str | None = None) -> Activity:
     """Authoring: an activity of ``course`` (already checked with ``edit=True``), any status."""
     act = db.session.get(Activity, activity_id)

@@ -264,7 +264,7 @@ def approvals():
 @login_required
 def bulk(workshop_id):
     """A manager (or the course staff) signs up a whole unit of their tree."""
-    ws = db.get_or_404(Workshop, workshop_id)
+    ws = loaders.load_workshop(workshop_id)  # as its page: hidden workshops are a 404
     course = db.session.get(Course, ws.course_id)
     staff = can_edit_course(current_user, course, courses.is_staff(current_user, course))
     if not staff and current_user.role != "manager":

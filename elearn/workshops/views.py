@@ -124,6 +124,7 @@ def checkin():
     if form.validate_on_submit():
         want_write()
         session = db.session.get(WorkshopSession, session.id)
+        loaders.load_workshop(session.workshop_id)  # the workshop's page rule: hidden is a 404
         try:
             row = attendance.check_in(current_user, session, form.code.data)
         except ServiceError as err:
