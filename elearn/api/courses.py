@@ -1,10 +1,10 @@
 """Courses, modules and lessons for the offline client, with the same permission checks as pages."""
 from flask_login import current_user
 from flask_smorest import abort
+from werkzeug.exceptions import HTTPException
 
-from ..courses import services
-from ..courses.models import Activity, Course, Module
-from ..courses.permissions import can_edit_course, can_view_course
+from ..courses import loaders, services
+from ..courses.models import Course
 from ..extensions import db
 from . import bp
 from .schemas import CourseDetailSchema, CourseSummarySchema, ErrorSchema, LessonSchema
@@ -13,10 +13,10 @@ from .schemas import CourseDetailSchema, CourseSummarySchema, ErrorSchema, Lesso
 def _visible_course(course):
     if course is None:
         abort(404, message="Không tìm thấy khoá học.")
-    staff = services.is_staff(current_user, course)
-    if not can_view_course(current_user, course, enrolled=services.is_enrolled(current_user, course), is_staff=staff):
+    try:
+        return loaders.course_access(course).editor
+    except HTTPException:
         abort(404, message="Không tìm thấy khoá học.")
-    return can_edit_course(current_user, course, staff)
 
 
 @bp.route("/courses")
@@ -57,16 +57,17 @@ def get_course(slug):
 @bp.alt_response(404, schema=ErrorSchema, description="Không có hoặc không được xem")
 def get_lesson(lesson_id):
     """Nội dung một bài học (HTML đã làm sạch)"""
-    act = db.session.get(Activity, lesson_id)
-    if act is None or act.kind != "lesson":
-        abort(404, message="Không tìm thấy bài học.")
-    course = db.session.get(Course, act.course_id)
-    editor = _visible_course(course)
-    access = services.activity_access(current_user, course, act, editor=editor)
-    if access == "hidden":
-        abort(404, message="Không tìm thấy bài học.")
-    if access == "locked":
-        abort(403, message="Module này chưa mở: hãy hoàn thành các module trước.")
-    module = db.session.get(Module, act.module_id)
-    return {"id": act.id, "title": act.title, "course": course.slug, "module": module.slug,
+    access = _activity(lesson_id, kind="lesson", missing="Không tìm thấy bài học.")
+    act, course = access.activity, access.course
+    return {"id": act.id, "title": act.title, "course": course.slug, "module": access.module.slug,
             "minutes": act.lesson.minutes, "body_html": act.lesson.body_html, "sources": act.lesson.sources}
+
+
+def _activity(activity_id, *, kind=None, missing="Không tìm thấy hoạt động."):
+    """The activity through the shared loader; its refusals as this API's JSON errors."""
+    try:
+        return loaders.load_activity(activity_id, kind=kind)
+    except loaders.Locked:
+        abort(403, message="Module này chưa mở: hãy hoàn thành các module trước.")
+    except HTTPException as e:
+        abort(e.code, message=missing if e.code == 404 else "Bạn không có quyền truy cập.")

@@ -1,10 +1,11 @@
 """Progress: mine, and a user's for managers whose scope includes that user."""
 from flask_login import current_user
 from flask_smorest import abort
+from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..courses.models import Course
+from ..courses.models import ActivityProgress, Course
 from ..courses.services import enrolled_filter
 from ..core.text import vi_collate
 from ..extensions import db
@@ -57,3 +58,45 @@ def user_progress(user_id):
     if user is None or not can_view_progress_of(current_user, user) or current_user.role == "instructor":
         abort(404, message="Không tìm thấy người dùng trong phạm vi của bạn.")
     return _progress_of(user)
+
+
+class ManualDoneSchema(Schema):
+    activity_id = fields.Int(required=True)
+    complete = fields.Bool(required=True)
+
+
+def _mark(activity_id, done):
+    from ..core.errors import ServiceError
+    from ..progress.services import mark_manual
+    from .courses import _activity
+
+    access = _activity(activity_id)  # the shared loader: hidden 404, locked 403
+    if not access.enrolled:
+        abort(404, message="Không tìm thấy hoạt động.")
+    try:
+        mark_manual(current_user, access.activity, done=done)
+    except ServiceError as err:
+        db.session.rollback()
+        abort(err.status, message=err.message)
+    db.session.commit()
+    row = db.session.scalar(select(ActivityProgress).where(ActivityProgress.user_id == current_user.id,
+                                                           ActivityProgress.activity_id == activity_id))
+    return {"activity_id": activity_id, "complete": row is not None and row.state == "complete"}
+
+
+@bp.route("/activities/<int:activity_id>/done", methods=["POST"])
+@bp.response(200, ManualDoneSchema)
+@bp.alt_response(403, schema=ErrorSchema, description="Module còn khoá")
+@bp.alt_response(404, schema=ErrorSchema, description="Không có, không được xem, hoặc không tự đánh dấu được")
+def mark_done(activity_id):
+    """Tự đánh dấu hoàn thành một hoạt động (quy tắc hoàn thành “tự đánh dấu”)"""
+    return _mark(activity_id, True)
+
+
+@bp.route("/activities/<int:activity_id>/done", methods=["DELETE"])
+@bp.response(200, ManualDoneSchema)
+@bp.alt_response(403, schema=ErrorSchema, description="Module còn khoá")
+@bp.alt_response(404, schema=ErrorSchema, description="Không có, không được xem, hoặc không tự đánh dấu được")
+def mark_undone(activity_id):
+    """Bỏ đánh dấu hoàn thành"""
+    return _mark(activity_id, False)

@@ -13,14 +13,14 @@ from ..core.errors import ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..quizzes import services, types
-from ..quizzes.models import IdempotencyKey, QuizAttempt
+from ..quizzes.models import IdempotencyKey
 from ..quizzes.permissions import can_see_marks
 from . import bp
 from .schemas import AnswersSchema, AttemptSchema, ErrorSchema, IdempotencyHeader, ReviewSchema, SavedSchema
 
 
 def _load_quiz(activity_id):
-    from ..quizzes.views import load_quiz
+    from ..quizzes.loaders import load_quiz
 
     try:
         return load_quiz(activity_id)
@@ -29,10 +29,12 @@ def _load_quiz(activity_id):
 
 
 def _load_attempt(attempt_id):
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404, message="Không tìm thấy lượt làm bài.")
-    activity, course, module, quiz, editor = _load_quiz(attempt.quiz_id)
+    from ..quizzes.loaders import load_attempt
+
+    try:
+        attempt, _activity, _course, _module, quiz = load_attempt(attempt_id)
+    except HTTPException as e:
+        abort(e.code, message="Không tìm thấy lượt làm bài." if e.code == 404 else "Module này chưa mở.")
     return attempt, quiz
 
 

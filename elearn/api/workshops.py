@@ -25,10 +25,14 @@ def _body(ws):
 
 
 def _visible(workshop_id):
-    ws = db.session.get(Workshop, workshop_id)
-    if ws is None or ws.id not in {w.id for w in services.visible_workshops(current_user)}:
+    from werkzeug.exceptions import NotFound
+
+    from ..workshops.loaders import load_workshop
+
+    try:
+        return load_workshop(workshop_id)
+    except NotFound:
         abort(404, message="Không tìm thấy lớp tập huấn.")
-    return ws
 
 
 @bp.route("/workshops")

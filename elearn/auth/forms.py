@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..core.once import OnceMixin
 from .models import ROLES
 
 
@@ -25,6 +26,7 @@ class NewPasswordForm(FlaskForm):
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Hãy nhập mật khẩu hiện tại."))])
+    revoke_tokens = BooleanField(_l("Thu hồi luôn mọi mã truy cập API của tôi"), default=True)
 
 
 class LanguageForm(FlaskForm):
@@ -32,7 +34,7 @@ class LanguageForm(FlaskForm):
     next = HiddenField()
 
 
-class TokenForm(FlaskForm):
+class TokenForm(OnceMixin, FlaskForm):
     name = StringField(_l("Tên gợi nhớ"), validators=[Length(max=100)])
 
 
@@ -46,7 +48,7 @@ def role_choices():
     return [(r, role_label(r)) for r in ROLES]
 
 
-class UserForm(FlaskForm):
+class UserForm(OnceMixin, FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Hãy nhập email.")), Length(max=254)])
     name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Hãy nhập họ và tên.")), Length(max=200)])
     role = SelectField(_l("Vai trò"))

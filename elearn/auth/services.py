@@ -203,6 +203,7 @@ def finish_password_reset(token: str, password: str) -> User:
         raise ServiceError(_("Liên kết đặt lại mật khẩu không hợp lệ, đã dùng hoặc đã hết hạn."))
     user = db.session.get(User, claimed)
     set_password(user, password)
+    revoke_all_tokens(user)  # a reset means the account may be compromised: its API tokens go too
     return user
 
 
@@ -236,6 +237,15 @@ def revoke_token(user: User, token_id: int) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     db.session.flush()
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every live API token of ``user``; returns how many were revoked."""
+    now = utcnow()
+    n = db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                           .values(revoked_at=now)).rowcount
+    db.session.flush()
+    return n or 0
 
 
 def user_tokens(user: User):

@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core import once
 from ..core.errors import ServiceError
 from ..core.mail import MailError
 from ..core.pagination import paginate
@@ -123,6 +124,7 @@ def reset_password(token):
             logout_user()
             session.clear()
             flash(_("Đã đặt mật khẩu mới. Hãy đăng nhập."), "success")
+            flash(_("Để an toàn, mọi mã truy cập API của tài khoản đã bị thu hồi; hãy tạo mã mới nếu cần."), "success")
             return redirect(url_for("auth.login_view"))
     return render_template("auth/reset.html", form=form)
 
@@ -146,6 +148,7 @@ def change_password():
         else:
             try:
                 services.set_password(user, form.password.data)
+                revoked = services.revoke_all_tokens(user) if form.revoke_tokens.data else 0
             except ServiceError as err:
                 db.session.rollback()
                 err.show_on(form)
@@ -155,6 +158,8 @@ def change_password():
                 session.clear()
                 login_user(user)  # this session continues; all others have ended
                 flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất."), "success")
+                if revoked:
+                    flash(_("Đã thu hồi %(n)d mã truy cập API.", n=revoked), "success")
                 return redirect(url_for("auth.account"))
     return render_template("account/index.html", pw_form=form, token_form=TokenForm(),
                            tokens=services.user_tokens(user), confirm=ConfirmForm(), new_token=None), 422
@@ -166,7 +171,11 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         abort(400)
+    replay = once.claim(form)
+    if replay is not None:
+        return replay  # the first submission's token was shown once already
     token, raw = services.create_token(current_user, form.name.data)
+    once.done(url_for("auth.account"))
     db.session.commit()
     security_event("token_created", user_id=current_user.id, token_id=token.id, prefix=token.prefix,
                    name=token.name, ip=request.remote_addr)
@@ -228,9 +237,13 @@ def admin_user_new():
     form.role.choices = role_choices()
     form.org_id.choices = _org_choices(current_user)
     if form.validate_on_submit():
+        replay = once.claim(form)
+        if replay is not None:
+            return replay
         try:
             user = services.create_user(form.email.data, form.name.data, form.role.data,
                                         db.session.get(OrgUnit, form.org_id.data))
+            once.done(url_for("auth.admin_users"))
             services.start_password_reset(user.email)
         except ServiceError as err:
             db.session.rollback()

@@ -13,14 +13,16 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.once import OnceMixin
 
-class CourseForm(FlaskForm):
+
+class CourseForm(OnceMixin, FlaskForm):
     title = StringField(_l("Tên khoá học"), validators=[DataRequired(_l("Hãy nhập tên khoá học.")), Length(max=200)])
     summary = TextAreaField(_l("Giới thiệu ngắn"), validators=[Length(max=2000)])
     hours = DecimalField(_l("Số giờ học"), places=1, validators=[Optional(), NumberRange(0, 500, _l("Số giờ từ 0 đến 500."))])
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(OnceMixin, FlaskForm):
     title = StringField(_l("Tên module"), validators=[DataRequired(_l("Hãy nhập tên module.")), Length(max=200)])
     summary = TextAreaField(_l("Giới thiệu"), validators=[Length(max=2000)])
     prerequisites = SelectMultipleField(_l("Cần hoàn thành trước"), coerce=int,
@@ -31,18 +33,18 @@ class ModuleForm(FlaskForm):
     due = DateField(_l("Hạn hoàn thành"), validators=[Optional()])
 
 
-class LessonForm(FlaskForm):
+class LessonForm(OnceMixin, FlaskForm):
     title = StringField(_l("Tên bài học"), validators=[DataRequired(_l("Hãy nhập tên bài học.")), Length(max=200)])
     body_md = TextAreaField(_l("Nội dung (Markdown)"), validators=[DataRequired(_l("Bài học chưa có nội dung.")), Length(max=200_000)])
     minutes = IntegerField(_l("Thời gian đọc (phút)"), validators=[Optional(), NumberRange(1, 600)])
 
 
-class MaterialForm(FlaskForm):
+class MaterialForm(OnceMixin, FlaskForm):
     title = StringField(_l("Tên tài liệu"), validators=[DataRequired(_l("Hãy nhập tên tài liệu.")), Length(max=200)])
     file = FileField(_l("Tệp"))
 
 
-class ReplaceFileForm(FlaskForm):
+class ReplaceFileForm(OnceMixin, FlaskForm):
     file = FileField(_l("Tệp mới"))
 
 

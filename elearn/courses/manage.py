@@ -7,12 +7,13 @@ from sqlalchemy import func, select
 
 from ..auth.forms import ConfirmForm
 from ..auth.services import get_user_by_email
+from ..core import once
 from ..core.errors import ServiceError
 from ..core.markdown import render
 from ..core.uploads import discard, store_upload
 from ..extensions import db
 from ..orgs.services import tree_rows, visible_units
-from . import bp, services
+from . import bp, loaders, services
 from .forms import (
     CourseForm,
     EnrolForm,
@@ -23,15 +24,12 @@ from .forms import (
     ReplaceFileForm,
     StaffForm,
 )
-from .models import Activity, CourseStaff, Enrolment, MaterialFile, Module
-from .permissions import can_create_course, can_edit_course
+from .models import CourseStaff, Enrolment, MaterialFile, Module
+from .permissions import can_create_course
 
 
 def _editable(slug):
-    course = services.get_course(slug)
-    if not can_edit_course(current_user, course, services.is_staff(current_user, course)):
-        abort(403)
-    return course
+    return loaders.load_course(slug, edit=True).course
 
 
 def _module(course, module_id):
@@ -42,10 +40,7 @@ def _module(course, module_id):
 
 
 def _activity(course, activity_id):
-    act = db.get_or_404(Activity, activity_id)
-    if act.course_id != course.id:
-        abort(404)
-    return act
+    return loaders.editable_activity(course, activity_id)
 
 
 def _back(course):
@@ -59,12 +54,16 @@ def new_course():
         abort(403)
     form = CourseForm()
     if form.validate_on_submit():
+        replay = once.claim(form)
+        if replay is not None:
+            return replay
         try:
             course = services.create_course(current_user, form.title.data, form.summary.data, float(form.hours.data or 0))
         except ServiceError as err:
             db.session.rollback()
             err.show_on(form)
         else:
+            once.done(url_for("courses.manage", slug=course.slug))
             db.session.commit()
             flash(_("Đã tạo khoá học (bản nháp)."), "success")
             return _back(course)
@@ -120,13 +119,18 @@ def new_module(slug):
     course = _editable(slug)
     form = ModuleForm()
     form.prerequisites.choices = []
+    form.require.choices = [("all", "")]  # rules are set on the module's own page; None made validation fail (500)
     if form.validate_on_submit():
+        replay = once.claim(form)
+        if replay is not None:
+            return replay
         try:
             module = services.create_module(course, form.title.data, form.summary.data)
         except ServiceError as err:
             db.session.rollback()
             flash(err.message, "error")
         else:
+            once.done(url_for("courses.edit_module", slug=slug, module_id=module.id))
             db.session.commit()
             flash(_("Đã thêm module (bản nháp)."), "success")
             return redirect(url_for("courses.edit_module", slug=slug, module_id=module.id))
@@ -217,6 +221,9 @@ def edit_lesson(slug, module_id=None, activity_id=None):
         if "preview" in request.form:
             preview = render(form.body_md.data)  # shown, not saved
         else:
+            replay = once.claim(form) if activity is None else None  # creating: store once
+            if replay is not None:
+                return replay
             try:
                 activity = services.save_lesson(module, activity, title=form.title.data, body_md=form.body_md.data,
                                                 minutes=form.minutes.data)
@@ -224,6 +231,7 @@ def edit_lesson(slug, module_id=None, activity_id=None):
                 db.session.rollback()
                 err.show_on(form)
             else:
+                once.done(url_for("courses.manage", slug=slug) + f"#activity-{activity.id}")
                 db.session.commit()
                 flash(_("Đã lưu bài học."), "success")
                 return redirect(url_for("courses.manage", slug=slug) + f"#activity-{activity.id}")
@@ -231,22 +239,19 @@ def edit_lesson(slug, module_id=None, activity_id=None):
                            form=form, preview=preview)
 
 
-def _store_version(activity, file_storage):
-    """Store the upload, then the row; if the row cannot be saved, the file is removed again."""
+def _store_version(activity, file_storage, location):
+    """Store the upload, then its row, and commit; if the row cannot be saved, the file is removed
+    again. ``location(activity)`` is where a repeated submission of the form is sent."""
     stored = store_upload(file_storage, "materials")
     try:
-        version = (db.session.scalar(select(func.max(MaterialFile.version))
-                                     .where(MaterialFile.activity_id == activity.id)) or 0) + 1
-        db.session.add(MaterialFile(activity_id=activity.id, version=version, stored_name=stored.stored_name,
-                                    original_name=stored.original_name, mime=stored.mime, size=stored.size,
-                                    sha256=stored.sha256, width=stored.width, height=stored.height,
-                                    uploaded_by_id=current_user.id))
+        row = services.add_material_version(activity, stored, current_user.id)
+        once.done(location(activity))
         db.session.commit()
     except Exception:
         db.session.rollback()
         discard(stored.stored_name, "materials")
         raise
-    return version
+    return row.version
 
 
 @bp.route("/<slug>/manage/modules/<int:module_id>/materials/new", methods=["GET", "POST"])
@@ -260,9 +265,13 @@ def new_material(slug, module_id):
         if not upload or not upload.filename:
             form.file.errors.append(_("Hãy chọn một tệp."))
         else:
+            replay = once.claim(form)
+            if replay is not None:
+                return replay
             try:
                 activity = services.new_material(module, form.title.data)
-                _store_version(activity, upload)
+                _store_version(activity, upload,
+                               lambda a: url_for("courses.manage", slug=slug) + f"#activity-{a.id}")
             except ServiceError as err:
                 db.session.rollback()
                 err.show_on(form)
@@ -285,9 +294,14 @@ def replace_material(slug, activity_id):
         if not upload or not upload.filename:
             form.file.errors.append(_("Hãy chọn một tệp."))
         else:
+            replay = once.claim(form)
+            if replay is not None:
+                return replay
             try:
-                version = _store_version(activity, upload)
+                version = _store_version(activity, upload,
+                                         lambda a: url_for("courses.replace_material", slug=slug, activity_id=a.id))
             except ServiceError as err:
+                db.session.rollback()
                 err.show_on(form)
             else:
                 flash(_("Đã thay tệp; phiên bản %(v)d. Các phiên bản cũ vẫn được giữ.", v=version), "success")

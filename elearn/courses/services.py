@@ -33,6 +33,21 @@ def enrolled_filter(user):
     )
 
 
+def enrolled_user_filter(course):
+    """A condition on User: enrolled in ``course``, by their own row or by a unit above theirs."""
+    from sqlalchemy.orm import aliased
+
+    from ..auth.models import User
+    from ..orgs.models import OrgUnit
+
+    unit, own = aliased(OrgUnit), aliased(OrgUnit)
+    return or_(
+        exists().where(Enrolment.course_id == course.id, Enrolment.user_id == User.id),
+        exists().where(Enrolment.course_id == course.id, Enrolment.org_id == unit.id, own.id == User.org_id,
+                       own.path.startswith(unit.path)),
+    )
+
+
 def staff_filter(user):
     return exists().where(CourseStaff.course_id == Course.id, CourseStaff.user_id == user.id)
 
@@ -122,18 +137,6 @@ def module_states(user, course, outline):
         state = "done" if m.id in done_modules else ("locked" if missing else "available")
         states.append(ModuleState(m, acts, state, missing, done_ids))
     return states
-
-
-def activity_access(user, course, activity, *, editor: bool) -> str:
-    """"open", "hidden" (not published: a 404) or "locked" (a prerequisite is not done: a 403)."""
-    if editor:
-        return "open"
-    module = db.session.get(Module, activity.module_id)
-    if activity.status != "published" or module is None or module.status != "published":
-        return "hidden"
-    outline = load_outline(course, include_unpublished=False)
-    state = next((s for s in module_states(user, course, outline) if s.module.id == module.id), None)
-    return "locked" if state is None or state.state == "locked" else "open"
 
 
 def record_view(user, activity: Activity):
@@ -262,6 +265,24 @@ def new_material(module, title) -> Activity:
     db.session.add(activity)
     db.session.flush()
     return activity
+
+
+def add_material_version(activity, stored, uploaded_by_id) -> "MaterialFile":
+    """Add the next version of a material's file (``stored`` from ``core.uploads.store_upload``).
+    Two uploads at once must not take the same number (``max + 1`` would race the unique
+    constraint): the activity row is locked first (PostgreSQL ``FOR UPDATE``; SQLite already
+    serialises writing requests), so the second upload waits and then counts the first."""
+    from .models import MaterialFile
+
+    db.session.execute(select(Activity.id).where(Activity.id == activity.id).with_for_update())
+    version = (db.session.scalar(select(func.max(MaterialFile.version))
+                                 .where(MaterialFile.activity_id == activity.id)) or 0) + 1
+    row = MaterialFile(activity_id=activity.id, version=version, stored_name=stored.stored_name,
+                       original_name=stored.original_name, mime=stored.mime, size=stored.size,
+                       sha256=stored.sha256, width=stored.width, height=stored.height, uploaded_by_id=uploaded_by_id)
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def set_status(obj, status):

@@ -6,20 +6,14 @@ from sqlalchemy import select
 from ..core.db import want_write
 from ..core.uploads import send_stored
 from ..extensions import db
-from . import bp, services
+from . import bp, loaders, services
 from .models import Activity, MaterialFile
-from .permissions import can_edit_course, can_view_course
 
 
 def load_course_for_viewer(slug):
-    """The course, whether the viewer edits it, and the outline they may see. 404 when hidden."""
-    course = services.get_course(slug)
-    staff = services.is_staff(current_user, course)
-    enrolled = services.is_enrolled(current_user, course)
-    if not can_view_course(current_user, course, enrolled=enrolled, is_staff=staff):
-        abort(404)  # not 403: do not confirm that a hidden course exists
-    editor = can_edit_course(current_user, course, staff)
-    return course, editor
+    """The course and whether the viewer edits it; 404 when hidden (see ``loaders``)."""
+    ca = loaders.load_course(slug)
+    return ca.course, ca.editor
 
 
 @bp.route("/")
@@ -40,24 +34,14 @@ def course(slug):
     return render_template("courses/course.html", course=course, states=states, percent=percent, editor=editor)
 
 
-def _activity_context(slug, module_slug, activity_slug):
-    course, editor = load_course_for_viewer(slug)
-    outline = services.load_outline(course, include_unpublished=editor)
-    states = services.module_states(current_user, course, outline)
-    for st in states:
-        if st.module.slug == module_slug:
-            for a in st.activities:
-                if a.slug == activity_slug:
-                    return course, editor, outline, st, a
-    abort(404)
-
-
 @bp.route("/<slug>/<module_slug>/<activity_slug>")
 @login_required
 def activity(slug, module_slug, activity_slug):
-    course, editor, outline, st, act = _activity_context(slug, module_slug, activity_slug)
-    if st.state == "locked" and not editor:
-        return render_template("courses/locked.html", course=course, st=st), 403
+    try:
+        access = loaders.load_activity_by_slug(slug, module_slug, activity_slug)
+    except loaders.Locked as locked:
+        return render_template("courses/locked.html", course=locked.course, st=locked.state), 403
+    course, editor, outline, st, act = access.course, access.editor, access.outline, access.state, access.activity
     if act.kind == "quiz":
         return redirect(url_for("quizzes.quiz", activity_id=act.id))
     if act.kind == "workshop":
@@ -89,16 +73,11 @@ def activity(slug, module_slug, activity_slug):
 @login_required
 def download(slug, file_id):
     """Serve a material file as an attachment (never inline), recording that it was opened."""
-    course, editor = load_course_for_viewer(slug)
+    ca = loaders.load_course(slug)
     f = db.get_or_404(MaterialFile, file_id)
-    act = db.session.get(Activity, f.activity_id)
-    if act is None or act.course_id != course.id:
-        abort(404)
-    access = services.activity_access(current_user, course, act, editor=editor)
-    if access != "open":
-        abort(404 if access == "hidden" else 403)
-    if not editor:
+    access = loaders.activity_access(db.session.get(Activity, f.activity_id), kind="material", ca=ca)
+    if not access.editor:
         want_write()
-        services.record_view(current_user, act)
+        services.record_view(current_user, access.activity)
         db.session.commit()
     return send_stored(f.stored_name, f.original_name, f.mime, "materials")

@@ -3,8 +3,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..core.once import OnceMixin
 
-class OrgForm(FlaskForm):
+
+class OrgForm(OnceMixin, FlaskForm):
     code = StringField(_l("Mã đơn vị"), validators=[DataRequired(_l("Hãy nhập mã đơn vị.")), Length(max=40)])
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(_l("Hãy nhập tên đơn vị.")), Length(max=200)])
     parent_id = SelectField(_l("Đơn vị cấp trên"), coerce=int)

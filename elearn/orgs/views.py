@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import once
 from ..core.errors import ServiceError
 from ..extensions import db
 from . import bp, services
@@ -39,6 +40,9 @@ def create():
     form = OrgForm()
     form.parent_id.choices = _parent_choices()
     if form.validate_on_submit():
+        replay = once.claim(form)
+        if replay is not None:
+            return replay
         parent = db.session.get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
         try:
             unit = services.create_unit(form.code.data, form.name.data, parent)
@@ -46,6 +50,7 @@ def create():
             db.session.rollback()
             err.show_on(form)
         else:
+            once.done(url_for("orgs.index"))
             db.session.commit()
             flash(_("Đã tạo đơn vị %(name)s.", name=unit.name), "success")
             return redirect(url_for("orgs.index"))

@@ -252,3 +252,15 @@ def rebuild(course=None) -> int:
             n += 1
     db.session.flush()
     return n
+
+
+def mark_manual(user, activity, done: bool = True):
+    """The trainee marks an activity whose completion rule is "manual" as done (or not done).
+    The caller has loaded ``activity`` for ``user`` (``courses.loaders``): open, not locked."""
+    from flask_babel import gettext as _
+
+    from ..core.errors import NotFound
+
+    if activity_rule(activity) != "manual":
+        raise NotFound(_("Hoạt động này không tự đánh dấu hoàn thành được."))
+    return record_event(user, activity, "marked_done" if done else "marked_undone")

@@ -11,13 +11,13 @@ from ..auth.services import get_user_by_email
 from ..core.errors import ServiceError
 from ..core.pagination import paginate
 from ..core.ratelimit import hit_limit
+from ..courses import loaders
 from ..courses import services as courses
 from ..courses.models import Activity, ActivityProgress, Course
-from ..courses.permissions import can_edit_course
 from ..extensions import db
 from . import bp, certificates, services
 from .models import Certificate, CompletionOverride, CourseProgress
-from .permissions import can_revoke_certificates, can_view_progress_of
+from .permissions import can_manage_progress_in_course, can_revoke_certificates, can_view_progress_of
 
 
 def _cert_or_404(cert_id):
@@ -25,7 +25,8 @@ def _cert_or_404(cert_id):
     owner = db.session.get(User, cert.user_id)
     course = db.session.get(Course, cert.course_id)
     staff = courses.is_staff(current_user, course)
-    if not can_view_progress_of(current_user, owner, is_course_staff=staff):
+    enrolled = staff and courses.is_enrolled(owner, course)
+    if not can_view_progress_of(current_user, owner, is_course_staff=staff, trainee_enrolled=enrolled):
         abort(404)
     return cert
 
@@ -80,10 +81,20 @@ def revoke(cert_id):
 
 
 def _staff_course(slug):
-    course = courses.get_course(slug)
-    if not can_edit_course(current_user, course, courses.is_staff(current_user, course)):
-        abort(403)
-    return course
+    return loaders.load_course(slug, edit=True).course
+
+
+def _may_manage(course, target) -> bool:
+    """Whether the viewer (course staff) may see and change ``target``'s progress in ``course``."""
+    return can_manage_progress_in_course(current_user, target, is_course_staff=courses.is_staff(current_user, course),
+                                         target_enrolled=courses.is_enrolled(target, course))
+
+
+def _target_or_404(course, user_id):
+    target = db.session.get(User, user_id)
+    if target is None or not _may_manage(course, target):
+        abort(404)  # not enrolled, or not a trainee for an instructor: do not say more
+    return target
 
 
 @bp.route("/courses/<slug>/progress")
@@ -92,7 +103,10 @@ def course_progress(slug):
     """Course staff: every trainee with a progress row, by Vietnamese name order, paginated."""
     course = _staff_course(slug)
     stmt = (select(CourseProgress).join(User, CourseProgress.user_id == User.id)
-            .where(CourseProgress.course_id == course.id).order_by(User.name, User.id))
+            .where(CourseProgress.course_id == course.id, courses.enrolled_user_filter(course))
+            .order_by(User.name, User.id))
+    if current_user.role != "admin":
+        stmt = stmt.where(User.role == "trainee")  # instructors: trainees only (as _may_manage)
     page = paginate(stmt)
     from ..core.text import vi_name_key
 
@@ -108,7 +122,7 @@ def course_progress(slug):
 @login_required
 def trainee_progress(slug, user_id):
     course = _staff_course(slug)
-    trainee = db.get_or_404(User, user_id)
+    trainee = _target_or_404(course, user_id)
     error = None
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
@@ -149,6 +163,8 @@ def issue(slug):
         user = get_user_by_email(request.form.get("email", ""))
         if user is None or not user.active:
             error = _("Không có tài khoản đang hoạt động với email này.")
+        elif not _may_manage(course, user):
+            error = _("Chỉ cấp được cho học viên đã ghi danh khoá học này.")
         else:
             try:
                 cert = certificates.issue_manually(user, course, request.form.get("reason", ""), current_user)
@@ -165,18 +181,21 @@ def issue(slug):
 @bp.route("/activities/<int:activity_id>/done", methods=["POST"])
 @login_required
 def mark_done(activity_id):
-    """A trainee marks an activity whose completion rule is "manual" as done (or not)."""
+    """A trainee marks an activity whose completion rule is "manual" as done (or not): only where the
+    activity's page is open to them (``courses.loaders``: hidden 404, locked 403), and enrolled."""
     from ..core.db import want_write
-    from .rules import activity_rule
 
-    act = db.get_or_404(Activity, activity_id)
-    course = db.session.get(Course, act.course_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not courses.is_enrolled(current_user, course) or activity_rule(act) != "manual" or act.status != "published":
+    access = loaders.load_activity(activity_id)
+    if not access.enrolled:
         abort(404)
     want_write()
-    services.record_event(current_user, act, "marked_undone" if request.form.get("undo") else "marked_done")
+    try:
+        services.mark_manual(current_user, access.activity, done=not request.form.get("undo"))
+    except ServiceError:
+        db.session.rollback()
+        abort(404)
     db.session.commit()
     return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
-                    else url_for("courses.course", slug=course.slug))
+                    else url_for("courses.course", slug=access.course.slug))

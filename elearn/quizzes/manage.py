@@ -14,9 +14,7 @@ from ..auth.models import User
 from ..core.errors import ServiceError
 from ..core.text import vi_name_key
 from ..core.timeutil import LOCAL_TZ, to_local
-from ..courses import services as courses
-from ..courses.models import Activity, Course
-from ..courses.permissions import can_edit_course
+from ..courses import loaders
 from ..extensions import db
 from . import bank, bp, services, stats, types
 from .forms import ConfirmImportForm, GradeForm, QuestionUploadForm, QuizSettingsForm
@@ -25,20 +23,12 @@ from .permissions import can_grade
 
 
 def _staff_quiz(activity_id):
-    activity = db.get_or_404(Activity, activity_id)
-    if activity.kind != "quiz":
-        abort(404)
-    course = db.session.get(Course, activity.course_id)
-    if not can_edit_course(current_user, course, courses.is_staff(current_user, course)):
-        abort(403)
+    activity, course = loaders.load_editable_activity(activity_id, kind="quiz")
     return activity, course, services.get_quiz(activity)
 
 
 def _staff_course(slug):
-    course = courses.get_course(slug)
-    if not can_edit_course(current_user, course, courses.is_staff(current_user, course)):
-        abort(403)
-    return course
+    return loaders.load_course(slug, edit=True).course
 
 
 def _local_naive(dt):

@@ -4,42 +4,16 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from ..auth.forms import ConfirmForm
 from ..core.errors import ServiceError
 from ..core.timeutil import utcnow
-from ..courses import services as courses
-from ..courses.models import Activity, Course, Module
-from ..courses.permissions import can_edit_course, can_view_course
 from ..extensions import db
 from . import bp, services, types
-from .models import Question, Quiz, QuizAttempt
+from .loaders import load_attempt, load_quiz  # noqa: F401 (the API imports them from here too)
+from .models import Question, QuizAttempt
 from .permissions import can_see_marks
-
-
-def load_quiz(activity_id):
-    """The quiz activity, its course and module, after the same checks as a course page."""
-    activity = db.get_or_404(Activity, activity_id)
-    if activity.kind != "quiz":
-        abort(404)
-    course = db.session.get(Course, activity.course_id)
-    staff = courses.is_staff(current_user, course)
-    editor = can_edit_course(current_user, course, staff)
-    if not can_view_course(current_user, course, enrolled=courses.is_enrolled(current_user, course), is_staff=staff):
-        abort(404)
-    module = db.session.get(Module, activity.module_id)
-    access = courses.activity_access(current_user, course, activity, editor=editor)
-    if access != "open":
-        abort(404 if access == "hidden" else 403)
-    return activity, course, module, services.get_quiz(activity), editor
-
-
-def load_attempt(attempt_id):
-    attempt = db.get_or_404(QuizAttempt, attempt_id)
-    if attempt.user_id != current_user.id:
-        abort(404)
-    activity, course, module, quiz, editor = load_quiz(attempt.quiz_id)
-    return attempt, activity, course, module, quiz
 
 
 @bp.route("/<int:activity_id>")
@@ -154,13 +128,15 @@ def attempt(attempt_id):
 def autosave(attempt_id):
     """The page's small script posts the form here as the trainee answers (one small request).
 
-    Kept light on purpose: the attempt itself proves the quiz was open to this trainee when it
-    started, and save_responses enforces its state, deadline and save sequence (``seq``: a save
-    older than the last accepted one gets 409 and changes nothing)."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        return jsonify(error={"code": "not_found", "message": _("Không tìm thấy lượt làm bài.")}), 404
-    quiz = db.session.get(Quiz, attempt.quiz_id)
+    It checks access like every write (``load_attempt``): the module may have been locked or the
+    course closed since the attempt started; save_responses enforces its state, deadline and save
+    sequence (``seq``: a save older than the last accepted one gets 409 and changes nothing)."""
+    try:
+        attempt, _activity, _course, _module, quiz = load_attempt(attempt_id)
+    except HTTPException as e:
+        if e.code == 404:
+            return jsonify(error={"code": "not_found", "message": _("Không tìm thấy lượt làm bài.")}), 404
+        return jsonify(error={"code": "forbidden", "message": _("Module này chưa mở: hãy hoàn thành các module trước.")}), 403
     if not ConfirmForm().validate_on_submit():
         return jsonify(error={"code": "csrf_failed", "message": _("Phiên làm việc đã hết hạn.")}), 400
     page = min(max(request.form.get("page", 0, type=int), 0), len(attempt.layout["pages"]) - 1)

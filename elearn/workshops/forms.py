@@ -4,8 +4,10 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.once import OnceMixin
 
-class WorkshopForm(FlaskForm):
+
+class WorkshopForm(OnceMixin, FlaskForm):
     title = StringField(_l("Tên lớp tập huấn"), validators=[DataRequired(_l("Hãy nhập tên lớp.")), Length(max=200)])
     description = TextAreaField(_l("Giới thiệu"), validators=[Length(max=5000)])
     capacity = IntegerField(_l("Số chỗ"), validators=[NumberRange(1, 1000, _l("Từ 1 đến 1000."))])
@@ -23,7 +25,7 @@ class WorkshopForm(FlaskForm):
     posttest = SelectField(_l("Bài kiểm tra sau lớp (mở sau buổi cuối)"), coerce=int)
 
 
-class SessionForm(FlaskForm):
+class SessionForm(OnceMixin, FlaskForm):
     title = StringField(_l("Tên buổi"), validators=[DataRequired(_l("Hãy nhập tên buổi.")), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Bắt đầu (giờ Việt Nam)"), format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired(_l("Hãy nhập giờ bắt đầu."))])

@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from ..auth.forms import ConfirmForm
 from ..auth.models import User
+from ..core import once
 from ..core.errors import ServiceError
 from ..core.text import vi_name_key
 from ..core.timeutil import LOCAL_TZ, to_local
+from ..courses import loaders as course_loaders
 from ..courses import services as courses
 from ..courses.models import Activity, Course, Module
 from ..courses.permissions import can_edit_course
@@ -20,7 +22,7 @@ from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.permissions import can_view_org
 from ..orgs.services import tree_rows, visible_units
-from . import bp, services
+from . import bp, loaders, services
 from .forms import SessionForm, WorkshopForm
 from .models import Registration, Workshop, WorkshopSession, WorkshopTarget
 
@@ -34,11 +36,7 @@ def _local(dt):
 
 
 def _staff_ws(workshop_id) -> tuple[Workshop, Course]:
-    ws = db.get_or_404(Workshop, workshop_id)
-    course = db.session.get(Course, ws.course_id)
-    if not can_edit_course(current_user, course, courses.is_staff(current_user, course)):
-        abort(403)
-    return ws, course
+    return loaders.load_staff_workshop(workshop_id)
 
 
 def _choices(form, course):
@@ -83,16 +81,18 @@ def _save(ws, form, course):
 @bp.route("/courses/<slug>/workshops/new", methods=["GET", "POST"])
 @login_required
 def new(slug):
-    course = courses.get_course(slug)
-    if not can_edit_course(current_user, course, courses.is_staff(current_user, course)):
-        abort(403)
+    course = course_loaders.load_course(slug, edit=True).course
     form = WorkshopForm(formdata=None, capacity=30, cancel_cutoff_hours=24) if request.method == "GET" else WorkshopForm()
     _choices(form, course)
     if form.validate_on_submit():
+        replay = once.claim(form)
+        if replay is not None:
+            return replay
         ws = Workshop(course_id=course.id, title=form.title.data.strip(), created_by_id=current_user.id)
         db.session.add(ws)
         db.session.flush()
         _save(ws, form, course)
+        once.done(url_for("workshops.edit", workshop_id=ws.id))
         db.session.commit()
         flash(_("Đã tạo lớp tập huấn (bản nháp). Hãy thêm các buổi học rồi mở đăng ký."), "success")
         return redirect(url_for("workshops.edit", workshop_id=ws.id))
@@ -164,6 +164,9 @@ def session_form(workshop_id=None, session_id=None):
     if form.validate_on_submit():
         values = dict(title=form.title.data.strip(), starts_at=_utc(form.starts_at.data), ends_at=_utc(form.ends_at.data),
                       venue=form.venue.data or "", trainer=form.trainer.data or "")
+        replay = once.claim(form) if session is None else None  # adding a session: store once
+        if replay is not None:
+            return replay
         try:
             if session is None:
                 services.new_session(ws, **values)
@@ -173,6 +176,7 @@ def session_form(workshop_id=None, session_id=None):
             db.session.rollback()
             flash(err.message, "error")
         else:
+            once.done(url_for("workshops.edit", workshop_id=ws.id))
             db.session.commit()
             flash(_("Đã lưu buổi học."), "success")
     else:
@@ -260,7 +264,7 @@ def approvals():
 @login_required
 def bulk(workshop_id):
     """A manager (or the course staff) signs up a whole unit of their tree."""
-    ws = db.get_or_404(Workshop, workshop_id)
+    ws = loaders.load_workshop(workshop_id)  # as its page: hidden workshops are a 404
     course = db.session.get(Course, ws.course_id)
     staff = can_edit_course(current_user, course, courses.is_staff(current_user, course))
     if not staff and current_user.role != "manager":

@@ -12,16 +12,13 @@ from ..core.timeutil import utcnow
 from ..courses.models import Course
 from ..courses.services import is_staff
 from ..extensions import db
-from . import attendance, bp, services
+from . import attendance, bp, loaders, services
 from .forms import CheckinForm
 from .models import CalendarFeed, Registration, Workshop, WorkshopSession
 
 
 def visible_or_404(workshop_id) -> Workshop:
-    ws = db.get_or_404(Workshop, workshop_id)
-    if ws.id not in {w.id for w in services.visible_workshops(current_user)}:
-        abort(404)
-    return ws
+    return loaders.load_workshop(workshop_id)
 
 
 @bp.route("/workshops/")
@@ -127,6 +124,7 @@ def checkin():
     if form.validate_on_submit():
         want_write()
         session = db.session.get(WorkshopSession, session.id)
+        loaders.load_workshop(session.workshop_id)  # the workshop's page rule: hidden is a 404
         try:
             row = attendance.check_in(current_user, session, form.code.data)
         except ServiceError as err:

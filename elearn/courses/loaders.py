@@ -1,0 +1,133 @@
+"""Load a course or an activity for the current viewer, and refuse in one place.
+
+Pages, write routes and the API all go through these loaders, so a view cannot forget a check:
+- a course the viewer may not see (draft, archived, not enrolled) is a 404, never a 403, so that a
+  hidden course is not confirmed to exist; authoring needs ``edit=True`` and is a 403 otherwise;
+- an activity that is not published, or sits in a module that is not, is a 404;
+- an activity in a module still locked by its prerequisites is a 403 (``Locked``).
+Editors (admins, the course's instructors) pass every activity check, as on the pages.
+Under /api/ the refusals come back as JSON errors (see ``core.errors``).
+"""
+from dataclasses import dataclass
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.exceptions import Forbidden
+
+from ..extensions import db
+from . import services
+from .models import Activity, Course
+from .permissions import can_edit_course, can_view_course
+
+
+class Locked(Forbidden):
+    """The activity's module is locked by a prerequisite the viewer has not done (a 403)."""
+
+    def __init__(self, course, state):
+        super().__init__()
+        self.course = course
+        self.state = state
+        # the JSON error handler uses this message instead of the generic 403 one
+        self.data = {"message": _("Module này chưa mở: hãy hoàn thành các module trước.")}
+
+
+@dataclass
+class CourseAccess:
+    course: Course
+    editor: bool  # may author the course (admin, or one of its instructors)
+    staff: bool   # listed as course staff
+    enrolled: bool
+
+
+@dataclass
+class ActivityAccess:
+    activity: Activity
+    course: Course
+    editor: bool
+    enrolled: bool
+    outline: list  # the outline the viewer sees (unpublished items too for editors)
+    state: "services.ModuleState"  # the activity's module, its state and the viewer's done activities
+
+    @property
+    def module(self):
+        return self.state.module
+
+
+def course_access(course: Course | None, *, edit: bool = False) -> CourseAccess:
+    """Check ``course`` for the current viewer: 404 when hidden from them, 403 when ``edit`` is
+    asked and they may not author it."""
+    if course is None:
+        abort(404)
+    # only an instructor's staff row matters (admins edit everything, others nothing): one query saved
+    staff = current_user.role == "instructor" and services.is_staff(current_user, course)
+    editor = can_edit_course(current_user, course, staff)
+    if edit:
+        if not editor:
+            abort(403)
+        return CourseAccess(course, True, staff, False)
+    enrolled = services.is_enrolled(current_user, course)
+    if not can_view_course(current_user, course, enrolled=enrolled, is_staff=staff):
+        abort(404)  # not 403: do not confirm that a hidden course exists
+    return CourseAccess(course, editor, staff, enrolled)
+
+
+def load_course(slug: str, *, edit: bool = False) -> CourseAccess:
+    return course_access(db.session.scalar(select(Course).where(Course.slug == slug)), edit=edit)
+
+
+def activity_access(activity: Activity | None, *, kind: str | None = None, course: Course | None = None,
+                    ca: CourseAccess | None = None, outline=None) -> ActivityAccess:
+    """Check ``activity`` for the current viewer with the rule of its page: 404 when it (or its
+    module or course) is hidden from them, ``Locked`` (403) when its module is locked.
+    ``course`` (or an already checked ``ca``) must then be the activity's course, else 404."""
+    if activity is None or (kind is not None and activity.kind != kind):
+        abort(404)
+    if ca is None:
+        ca = course_access(db.session.get(Course, activity.course_id))
+    wanted = course or ca.course
+    if activity.course_id != wanted.id or ca.course.id != activity.course_id:
+        abort(404)
+    if outline is None:
+        outline = services.load_outline(ca.course, include_unpublished=ca.editor)
+    states = services.module_states(current_user, ca.course, outline)
+    state = next((s for s in states if s.module.id == activity.module_id), None)
+    if state is None or activity not in state.activities:
+        abort(404)  # unpublished activity or module (editors see those in their outline)
+    if state.state == "locked" and not ca.editor:
+        raise Locked(ca.course, state)
+    return ActivityAccess(activity, ca.course, ca.editor, ca.enrolled, outline, state)
+
+
+def load_activity(activity_id: int, *, kind: str | None = None) -> ActivityAccess:
+    """The activity ``activity_id`` for the current viewer (see ``activity_access``)."""
+    return activity_access(db.session.get(Activity, activity_id), kind=kind)
+
+
+def load_activity_by_slug(slug: str, module_slug: str, activity_slug: str) -> ActivityAccess:
+    """The activity page's address: course, module and activity slugs."""
+    ca = load_course(slug)
+    outline = services.load_outline(ca.course, include_unpublished=ca.editor)
+    for module, acts in outline:
+        if module.slug == module_slug:
+            for a in acts:
+                if a.slug == activity_slug:
+                    return activity_access(a, ca=ca, outline=outline)
+    abort(404)
+
+
+def load_editable_activity(activity_id: int, *, kind: str | None = None) -> tuple[Activity, Course]:
+    """Authoring by activity id: (activity, course) for someone who edits its course, else 404/403."""
+    act = db.session.get(Activity, activity_id)
+    if act is None or (kind is not None and act.kind != kind):
+        abort(404)
+    return act, course_access(db.session.get(Course, act.course_id), edit=True).course
+
+
+def editable_activity(course: Course, activity_id: int, *, kind: str | None = None) -> Activity:
+    """Authoring: an activity of ``course`` (already checked with ``edit=True``), any status."""
+    act = db.session.get(Activity, activity_id)
+    if act is None or act.course_id != course.id or (kind is not None and act.kind != kind):
+        abort(404)
+    return act

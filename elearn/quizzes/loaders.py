@@ -1,0 +1,26 @@
+"""Load a quiz or an attempt for the current viewer, with the same checks as the course pages
+(see ``elearn.courses.loaders``): used by the quiz pages, the attempt routes and the API alike."""
+from flask import abort
+from flask_login import current_user
+
+from ..courses import loaders
+from ..extensions import db
+from . import services
+from .models import QuizAttempt
+
+
+def load_quiz(activity_id):
+    """The quiz activity, its course and module, the quiz and whether the viewer edits the course:
+    404 when hidden from the viewer, 403 (``Locked``) while its module is locked."""
+    access = loaders.load_activity(activity_id, kind="quiz")
+    return access.activity, access.course, access.module, services.get_quiz(access.activity), access.editor
+
+
+def load_attempt(attempt_id):
+    """The viewer's own attempt, after the checks of its quiz: the module may have been locked or
+    the course closed to them since the attempt started."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    activity, course, module, quiz, editor = load_quiz(attempt.quiz_id)
+    return attempt, activity, course, module, quiz

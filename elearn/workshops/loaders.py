@@ -1,0 +1,37 @@
+"""Load a workshop for the current viewer and refuse in one place (see ``elearn.courses.loaders``):
+the trainee pages, their write routes (sign up, cancel) and the API use ``load_workshop``; the staff
+pages and their writes use ``load_staff_workshop``."""
+from flask import abort
+from flask_login import current_user
+
+from ..courses import loaders as course_loaders
+from ..extensions import db
+from . import services
+from .models import Workshop, WorkshopSession
+
+
+def load_workshop(workshop_id) -> Workshop:
+    """A workshop the viewer may see (``services.visible_workshops``), else 404."""
+    ws = db.session.get(Workshop, workshop_id)
+    if ws is None or ws.id not in {w.id for w in services.visible_workshops(current_user)}:
+        abort(404)
+    return ws
+
+
+def load_staff_workshop(workshop_id):
+    """(workshop, course) for someone who authors the workshop's course, else 404/403."""
+    ws = db.session.get(Workshop, workshop_id)
+    if ws is None:
+        abort(404)
+    from ..courses.models import Course
+
+    return ws, course_loaders.course_access(db.session.get(Course, ws.course_id), edit=True).course
+
+
+def load_staff_session(session_id):
+    """(session, workshop, course) for staff of the session's course, else 404/403."""
+    session = db.session.get(WorkshopSession, session_id)
+    if session is None:
+        abort(404)
+    ws, course = load_staff_workshop(session.workshop_id)
+    return session, ws, course
