@@ -103,6 +103,7 @@ class Variant:
     occurrence: int = 1
     indicators: dict = field(default_factory=dict)  # {1: "01"}: accepted values
     accept: list = field(default_factory=list)  # other whole fields (Field), any tag
+    values: dict = field(default_factory=dict)  # {"b": ["Nxb. Trẻ", ...]}: other accepted subfield values
     optional: bool = False
     why: str | None = None
 
@@ -161,6 +162,7 @@ def normalise(value: str, lenient: bool) -> str:
 class _Form:
     field: Field
     indicators: dict  # n -> accepted values
+    values: dict = field(default_factory=dict)  # code -> other accepted values
 
 
 def _counted_indicators(tag: str) -> list[int]:
@@ -220,9 +222,10 @@ def _compare_fields(form: _Form, got: Field, key: Key, why: str | None):
         units += len(want_vals)
         # equal values pair first (order of repeated subfields does not matter), then the rest in order
         rest_want = []
+        alternatives = {normalise(a, key.lenient) for a in form.values.get(code, ())}
         for w in want_vals:
-            nw = normalise(w, key.lenient)
-            hit = next((i for i, h in enumerate(have_vals) if normalise(h, key.lenient) == nw), None)
+            ok = {normalise(w, key.lenient)} | alternatives
+            hit = next((i for i, h in enumerate(have_vals) if normalise(h, key.lenient) in ok), None)
             if hit is None:
                 rest_want.append(w)
             else:
@@ -292,9 +295,9 @@ def _slots(key: Key) -> list[_Slot]:
         if f.tag in ignored or f.tag == "008":
             continue
         v = variants.get((f.tag, occurrence[f.tag]))
-        forms = [_Form(f, dict(v.indicators) if v else {})]
+        forms = [_Form(f, dict(v.indicators) if v else {}, dict(v.values) if v else {})]
         if v:
-            forms += [_Form(a, {}) for a in v.accept]
+            forms += [_Form(a, {}, dict(v.values)) for a in v.accept]
         why = (v.why if v and v.why else None) or key.explain.get(f.tag)
         slots.append(_Slot(i, f.tag, forms, bool(v and v.optional), why, _units(forms[0])))
     return slots
@@ -355,12 +358,12 @@ def compare(key: Key, submission: Record) -> Result:
         elif not s.optional:
             total += s.points
             exp = s.forms[0].field
-            required = " Đây là trường bắt buộc." if s.tag in marc21.REQUIRED else ""
+            required = ", trường bắt buộc" if s.tag in marc21.REQUIRED else ""
             alts = ""
             if len(s.forms) > 1:
-                alts = " Khóa cũng chấp nhận: " + "; ".join(field_to_mrk(f.field) for f in s.forms[1:]) + "."
+                alts = "; khóa cũng chấp nhận: " + ", ".join(f"«{field_to_mrk(f.field)}»" for f in s.forms[1:])
             name = marc21.field_name(s.tag)
-            msg = f"Thiếu trường {s.tag}{f' ({name})' if name else ''}: cần {field_to_mrk(exp)}.{required}{alts}"
+            msg = f"Thiếu trường {s.tag}{f' ({name}{required})' if name else ''}: cần «{field_to_mrk(exp)}»{alts}."
             if s.why:
                 msg += f" {s.why}"
             diffs.append({"tag": s.tag, "ind": None, "code": None, "expected": field_to_mrk(exp), "got": None,
@@ -370,7 +373,7 @@ def compare(key: Key, submission: Record) -> Result:
             continue
         total += 1
         diffs.append({"tag": f.tag, "ind": None, "code": None, "expected": None, "got": field_to_mrk(f),
-                      "message": f"Trường {f.tag} là thừa: khóa không có trường này (hoặc đã khớp với một trường khác)."})
+                      "message": f"Trường {f.tag} «{field_to_mrk(f)}» là thừa: khóa không có trường này (hoặc đã khớp với một trường khác)."})
 
     # structure first (MARC::Lint), then the comparison; a missing required field the key has is
     # reported once, by the comparison, which says what was expected

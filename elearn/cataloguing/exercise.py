@@ -16,6 +16,7 @@ The format is documented in courses/FORMAT.md, section "Bài tập biên mục".
         occurrence: 1          # which field with that tag (default 1)
         ind1: "01"             # accepted values of an indicator ("\\" or " " for blank)
         accept: ['=100  0\\$aNguyễn Kim Dần.']   # other acceptable whole fields, any tag
+        values: {a: ["..."]}   # other accepted values of a subfield code in this field
         optional: true         # the field may be left out
         why: "..."             # added to every message about this field
 """
@@ -27,11 +28,11 @@ import re
 import yaml
 
 from .compare import DEFAULT_IGNORE, Key, Variant
-from .records import MarcFormatError, Record, read_mrk, read_record
+from .records import MarcFormatError, Record, nfc, read_mrk, read_record
 
 _TAG = re.compile(r"^(LDR|\d{3})$")
 _IGNORE = re.compile(r"^(LDR|\d{3})(/\d{2}(-\d{2})?)?$")
-_LESSON_TAG = re.compile(r"^(default|\dXX|\d{3})$")
+_LESSON_TAG = re.compile(r"^(default|LDR|\dXX|\d{3})$")
 
 
 class ExerciseError(ValueError):
@@ -146,7 +147,7 @@ def build_key(path: str, record: Record, doc: dict) -> Key:
         occ = v.get("occurrence", 1)
         if not isinstance(occ, int) or occ < 1 or counts.get(tag, 0) < occ:
             _err(path, f"{where}: khóa không có trường {tag} thứ {occ}.")
-        unknown = set(v) - {"field", "occurrence", "ind1", "ind2", "accept", "optional", "why"}
+        unknown = set(v) - {"field", "occurrence", "ind1", "ind2", "accept", "values", "optional", "why"}
         if unknown:
             _err(path, f"{where}: khóa không biết {', '.join(sorted(unknown))}.")
         indicators = {}
@@ -156,12 +157,18 @@ def build_key(path: str, record: Record, doc: dict) -> Key:
         accept = v.get("accept") or []
         if not isinstance(accept, list) or not all(isinstance(a, str) for a in accept):
             _err(path, f"{where}: 'accept' phải là danh sách dòng .mrk.")
+        values = v.get("values") or {}
+        if not isinstance(values, dict) or not all(
+                isinstance(c, str) and len(c) == 1 and isinstance(vals, list) and all(isinstance(x, str) for x in vals)
+                for c, vals in values.items()):
+            _err(path, f"{where}: 'values' phải là bảng mã trường con → danh sách giá trị (ví dụ {{b: [\"Nxb. Trẻ\"]}}).")
         optional = v.get("optional", False)
         if not isinstance(optional, bool):
             _err(path, f"{where}: 'optional' phải là true hoặc false.")
         why = v.get("why")
         if why is not None and not isinstance(why, str):
             _err(path, f"{where}: 'why' phải là chuỗi.")
-        variants.append(Variant(tag, occ, indicators, [_one_field(path, a) for a in accept], optional, why))
+        variants.append(Variant(tag, occ, indicators, [_one_field(path, a) for a in accept],
+                                {c: [nfc(x) for x in vals] for c, vals in values.items()}, optional, why))
     return Key(record=record, lenient=lenient, variants=variants, ignore=tuple(ignore),
                extra_ok=tuple(extra_ok), lessons={k: v.strip() for k, v in lessons.items()}, explain=explain)
