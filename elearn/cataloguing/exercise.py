@@ -1,6 +1,6 @@
 """Cataloguing exercises as files: an exercise YAML and its answer key (.mrk or MARCXML).
 
-The format is documented in courses/FORMAT.md, section "Bài tập biên mục". In short::
+The format is documented in courses/FORMAT.md, section "Cataloguing exercises". In short::
 
     title: ...                 # required
     item: |                    # required: the item as the cataloguer has it in hand

@@ -54,7 +54,7 @@ class Field:
     ind2: str = " "
     subfields: list[Subfield] = field(default_factory=list)
     data: str | None = None  # control fields only
-    line: int | None = None  # where it was read, for messages
+    line: int | None = field(default=None, compare=False)  # where it was read, for messages
 
     @property
     def is_control(self) -> bool:
