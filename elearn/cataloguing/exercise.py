@@ -101,7 +101,7 @@ def load_exercise(path: str) -> Exercise:
         if not isinstance(doc.get(name), str) or not doc[name].strip():
             _err(path, f"thiếu '{name}' (chuỗi).")
     key_path = os.path.normpath(os.path.join(os.path.dirname(path), doc["key"]))
-    if not os.path.abspath(key_path).startswith(os.path.dirname(os.path.abspath(path)) + os.sep):
+    if not os.path.realpath(key_path).startswith(os.path.dirname(os.path.realpath(path)) + os.sep):
         _err(path, "'key' phải là một tệp trong thư mục của bài tập.")
     try:
         with open(key_path, "rb") as fh:

@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
 MAX_INPUT_BYTES = 2_000_000  # one biểu ghi is a few KB; a collection file for tests is small too
+MAX_FIELDS = 1000  # per biểu ghi: real records have tens of fields; this keeps the comparison cheap
 
 
 class MarcFormatError(ValueError):
@@ -124,6 +125,8 @@ def read_record(data: bytes | str) -> Record:
     records = read_records(data)
     if len(records) != 1:
         raise MarcFormatError(f"tệp có {len(records)} biểu ghi; cần đúng một biểu ghi.")
+    if len(records[0].fields) > MAX_FIELDS:
+        raise MarcFormatError(f"biểu ghi có {len(records[0].fields)} trường, quá giới hạn {MAX_FIELDS} trường.")
     return records[0]
 
 

@@ -94,3 +94,31 @@ def test_malformed_key_and_missing_files(runner, files):
     bad_exercise = files("bai.yaml", "title: x\nitem: y\nkey: ../../etc/passwd\n")
     result = runner.invoke(args=["cataloguing", "check", bad_exercise, good])
     assert result.exit_code == 1 and "'key' phải là một tệp trong thư mục của bài tập" in result.output
+
+
+def test_lint_command(runner, files):
+    good = runner.invoke(args=["cataloguing", "lint", files("k.mrk", KEY_MRK)])
+    assert good.exit_code == 0 and "Không có lỗi cấu trúc (1 biểu ghi)" in good.output
+    bad = runner.invoke(args=["cataloguing", "lint", files("b.mrk", KEY_MRK.replace("=100  0\\", "=100  9\\"))])
+    assert bad.exit_code == 1
+    assert "dòng 4, 100: [lỗi] Trường 100: chỉ thị 1 có giá trị '9' không hợp lệ" in bad.output
+    warn = runner.invoke(args=["cataloguing", "lint", LOC_SAMPLE])  # ISO 2709, 6 records, one obsolete 440
+    assert warn.exit_code == 0 and "biểu ghi 2, 440: [cảnh báo]" in warn.output
+
+
+def test_convert_command_round_trips(runner, files):
+    xml = runner.invoke(args=["cataloguing", "convert", LOC_SAMPLE, "--to", "marcxml"])
+    assert xml.exit_code == 0 and xml.output.count("<record>") == 6
+    back = runner.invoke(args=["cataloguing", "convert", files("all.xml", xml.output), "--to", "mrk"])
+    assert back.exit_code == 0
+    assert read_records(back.output) == read_records(load(LOC_SAMPLE))
+    one = runner.invoke(args=["cataloguing", "convert", files("k.mrk", KEY_MRK), "--to", "marcxml"])
+    assert read_records(one.output) == read_records(KEY_MRK)
+    bad = runner.invoke(args=["cataloguing", "convert", files("x.mrk", "=245 10$a"), "--to", "mrk"])
+    assert bad.exit_code == 1 and "Dòng 1" in bad.output
+
+
+def test_too_many_fields_is_refused(runner, files):
+    huge = KEY_MRK + "=500  \\\\$aX\n" * 1000
+    result = runner.invoke(args=["cataloguing", "check", files("k.mrk", KEY_MRK), files("h.mrk", huge)])
+    assert result.exit_code == 1 and "quá giới hạn 1000 trường" in result.output
