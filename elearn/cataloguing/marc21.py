@@ -4,8 +4,10 @@ Source for every entry: Library of Congress, "MARC 21 Format for Bibliographic D
 https://www.loc.gov/marc/bibliographic/ : one page per field, ``bdXXX.html`` (for example
 https://www.loc.gov/marc/bibliographic/bd245.html for 245, bdleader.html for the leader and
 bd008a.html / bd008b.html for field 008). The page of each field is named in the comment above it.
-Checked against the LoC pages on 30/11/2026 (read through stored copies and mirrors of the field
-pages: resourcedescriptionandaccess.blogspot.com, oclc.org/bibformats, which quote them).
+Checked on 30/11/2026 against stored copies of the LoC pages (bd505.html, bd730.html) and of pages
+that quote them (OCLC Bibliographic Formats and Standards for 082, 264, 520; ITS MARC for 082, 830;
+the LoC field list ecbdlist.html as copied in MARC::Lint and ruby-marc). Where LoC changed a
+repeatability (e.g. $s Version of X30/240/700 became R), the current value is used.
 
 Only the common bibliographic fields are described (those a commune or provincial library uses for
 books). A field that is not in ``FIELDS`` is not checked in detail; only its tag is checked against
@@ -101,7 +103,7 @@ for _d in [
     # bd246.html: 246 Varying Form of Title (R); ind1 0-3 note/added entry controller;
     # ind2 blank, 0-8 type of title.
     _f("246", "Dạng khác của nhan đề", R, "0123", " 012345678",
-       {"a": NR, "b": NR, "f": NR, "g": R, "h": NR, "i": NR, "n": R, "p": R, "5": R}),
+       {"a": NR, "b": NR, "f": NR, "g": R, "h": NR, "i": NR, "n": R, "p": R, "5": NR}),
     # bd250.html: 250 Edition Statement (R); indicators undefined.
     _f("250", "Thông tin lần xuất bản", R, None, None, {"a": NR, "b": NR, "3": NR}),
     # bd260.html: 260 Publication, Distribution, etc. (Imprint) (R); ind1 sequence (blank, 2, 3);
@@ -124,7 +126,7 @@ for _d in [
     _f("490", "Tùng thư", R, "01", None,
        {"a": R, "l": NR, "v": R, "x": R, "y": R, "z": R, "3": NR}),
     # bd500.html: 500 General Note (R); indicators undefined.
-    _f("500", "Phụ chú chung", R, None, None, {"a": NR, "3": NR, "5": R}),
+    _f("500", "Phụ chú chung", R, None, None, {"a": NR, "3": NR, "5": NR}),
     # bd504.html: 504 Bibliography, Etc. Note (R); indicators undefined.
     _f("504", "Phụ chú thư mục", R, None, None, {"a": NR, "b": NR}),
     # bd505.html: 505 Formatted Contents Note (R); ind1 0 contents, 1 incomplete, 2 partial,
@@ -156,14 +158,14 @@ for _d in [
     # bd700.html: 700 Added Entry - Personal Name (R); ind1 0, 1, 3; ind2 blank (no information),
     # 2 analytical entry.
     _f("700", "Tiêu đề bổ sung - tên cá nhân", R, "013", " 2", {**_X00, "h": NR, "i": R, "m": R,
-       "o": NR, "r": NR, "s": NR, "x": NR, "3": NR, "5": R}, {**AUTH, "2": NR}),
+       "o": NR, "r": NR, "s": R, "x": NR, "3": NR, "5": NR}, {**AUTH, "2": NR}),
     # bd710.html: 710 Added Entry - Corporate Name (R); ind1 0, 1, 2; ind2 blank, 2.
     _f("710", "Tiêu đề bổ sung - tên tập thể", R, "012", " 2", {**_X10, "h": NR, "i": R, "m": R,
-       "o": NR, "r": NR, "s": NR, "x": NR, "3": NR, "5": R}, {**AUTH, "2": NR}),
+       "o": NR, "r": NR, "s": R, "x": NR, "3": NR, "5": NR}, {**AUTH, "2": NR}),
     # bd830.html: 830 Series Added Entry - Uniform Title (R); ind1 undefined; ind2 nonfiling 0-9.
     _f("830", "Tiêu đề bổ sung tùng thư - nhan đề đồng nhất", R, None, NONFILING,
        {"a": NR, "d": R, "f": NR, "g": R, "h": NR, "k": R, "l": NR, "m": R, "n": R, "o": NR,
-        "p": R, "r": NR, "s": NR, "t": NR, "v": NR, "w": R, "x": NR, "3": NR, "5": R}, AUTH),
+        "p": R, "r": NR, "s": R, "t": NR, "v": NR, "w": R, "x": NR, "3": NR, "5": NR}, AUTH),
     # bd856.html: 856 Electronic Location and Access (R); ind1 access method (blank, 0-4, 7);
     # ind2 relationship (blank, 0-2, 8).
     _f("856", "Địa chỉ tài nguyên điện tử", R, " 012347", " 0128",
