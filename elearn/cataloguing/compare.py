@@ -29,6 +29,7 @@ from .lint import lint
 from .records import Field, Record, nfc, write_mrk
 
 DEFAULT_IGNORE = ("001", "003", "005", "008/00-05")
+MAX_PAIRS = 50_000  # field pairs scored one against another in one comparison
 _WS = re.compile(r"\s+")
 _FINAL_PUNCT = re.compile(r"[\s.,:;/=]+$")
 
@@ -179,13 +180,41 @@ def _units(form: _Form) -> int:
     return len(_counted_indicators(f.tag)) + len(f.subfields)
 
 
-def _compare_fields(form: _Form, got: Field, key: Key, why: str | None):
+class _Normalised:
+    """Normalised subfield values per field, computed once per comparison."""
+
+    def __init__(self, lenient: bool):
+        self.lenient = lenient
+        self._fields = {}
+        self._values = {}
+
+    def by_code(self, f: Field) -> dict:
+        got = self._fields.get(id(f))
+        if got is None:
+            got = defaultdict(list)
+            for sf in f.subfields:
+                got[sf.code].append((sf.value, normalise(sf.value, self.lenient)))
+            self._fields[id(f)] = got
+        return got
+
+    def alternatives(self, form: _Form, code: str) -> set:
+        k = (id(form), code)
+        if k not in self._values:
+            self._values[k] = {normalise(a, self.lenient) for a in form.values.get(code, ())}
+        return self._values[k]
+
+
+def _compare_fields(form: _Form, got: Field, key: Key, why: str | None, norm: _Normalised | None = None,
+                    with_diffs: bool = True):
     """(matched units, units + extras, differences) of ``got`` against one accepted form."""
     exp = form.field
     tag = exp.tag
     diffs = []
+    norm = norm or _Normalised(key.lenient)
 
     def diff(ind=None, code=None, expected=None, got_=None, message=""):
+        if not with_diffs:
+            return
         if why:
             message = f"{message} {why}"
         diffs.append({"tag": tag, "ind": ind, "code": code, "expected": expected, "got": got_, "message": message})
@@ -211,26 +240,25 @@ def _compare_fields(form: _Form, got: Field, key: Key, why: str | None):
             diff(ind=n, expected=want, got_=have,
                  message=f"Trường {tag}, chỉ thị {n}: cần {choices}, biểu ghi ghi {_ind_text(tag, n, have)}.")
 
-    by_code_exp, by_code_got = defaultdict(list), defaultdict(list)
-    for s in exp.subfields:
-        by_code_exp[s.code].append(s.value)
-    for s in got.subfields:
-        by_code_got[s.code].append(s.value)
+    by_code_exp, by_code_got = norm.by_code(exp), norm.by_code(got)
     extras = 0
     for code in list(by_code_exp) + [c for c in by_code_got if c not in by_code_exp]:
-        want_vals, have_vals = list(by_code_exp.get(code, [])), list(by_code_got.get(code, []))
+        want_vals, have_vals = by_code_exp.get(code, []), list(by_code_got.get(code, []))
         units += len(want_vals)
         # equal values pair first (order of repeated subfields does not matter), then the rest in order
         rest_want = []
-        alternatives = {normalise(a, key.lenient) for a in form.values.get(code, ())}
-        for w in want_vals:
-            ok = {normalise(w, key.lenient)} | alternatives
-            hit = next((i for i, h in enumerate(have_vals) if normalise(h, key.lenient) in ok), None)
+        alternatives = norm.alternatives(form, code)
+        for w, nw in want_vals:
+            hit = next((i for i, (_h, nh) in enumerate(have_vals) if nh == nw or nh in alternatives), None)
             if hit is None:
                 rest_want.append(w)
             else:
                 have_vals.pop(hit)
                 matched += 1
+        if not with_diffs:
+            extras += max(0, len(have_vals) - len(rest_want))
+            continue
+        have_vals = [h for h, _nh in have_vals]
         label = _sub_label(tag, code)
         for w in rest_want:
             if have_vals:
@@ -272,6 +300,12 @@ def _compare_positions(tag: str, exp: str, got: str | None, groups, ignored: set
                       "message": f"{'Đầu biểu' if tag == 'LDR' else 'Trường 008'} vị trí {pos} ({name}): "
                                  f"cần '{shown(want)}' nhưng biểu ghi ghi '{shown(have) if have is not None else '(không có)'}'."})
     return matched, units, diffs
+
+
+def _signature(f: Field, lenient: bool) -> tuple:
+    if f.is_control:
+        return (f.tag, normalise(f.data, False))
+    return (f.tag, f.ind1, f.ind2, tuple((sf.code, normalise(sf.value, lenient)) for sf in f.subfields))
 
 
 # --- the whole record -----------------------------------------------------------------------------
@@ -325,29 +359,79 @@ def compare(key: Key, submission: Record) -> Result:
 
     slots = _slots(key)
     subs = [(j, f) for j, f in enumerate(submission.fields) if f.tag not in ignored and f.tag != "008"]
-    # score every (slot, submitted field) pair whose tags agree
-    pairs = []
-    evaluated = {}
-    for s in slots:
-        for j, f in subs:
-            best = None
-            for form in s.forms:
-                if form.field.tag != f.tag or form.field.is_control != f.is_control:
-                    continue
-                m, u, d = _compare_fields(form, f, key, s.why)
-                frac = m / u if u else 1.0
-                if best is None or frac > best[0]:
-                    best = (frac, d)
-            if best is not None:
-                evaluated[(s.index, j)] = best
-                pairs.append((-best[0], s.index, j))
-    pairs.sort()
     taken_slots, taken_subs = {}, set()
+    evaluated = {}
+    # first, submitted fields identical to a key form (the usual case): linear time
+    by_signature = defaultdict(list)
+    for j, f in subs:
+        by_signature[_signature(f, key.lenient)].append(j)
+    for s in slots:
+        for form in s.forms:
+            free = [j for j in by_signature.get(_signature(form.field, key.lenient), ()) if j not in taken_subs]
+            if free:
+                taken_slots[s.index] = free[0]
+                taken_subs.add(free[0])
+                evaluated[(s.index, free[0])] = (1.0, [])
+                break
+    # then score the remaining (slot, submitted field) pairs whose tags agree, best first; past
+    # MAX_PAIRS (two huge records with nothing in common) the rest pair up in order
+    norm = _Normalised(key.lenient)
+    slot_by_index = {s.index: s for s in slots}
+    sub_by_index = dict(subs)
+    candidates = defaultdict(list)
+    for j, f in subs:
+        if j not in taken_subs:
+            candidates[f.tag].append(j)
+    pairs = []
+    budget = MAX_PAIRS
+    for s in slots:
+        if s.index in taken_slots:
+            continue
+        tags = {form.field.tag for form in s.forms}
+        for tag in sorted(tags):
+            for j in candidates.get(tag, ()):
+                if budget <= 0:
+                    break
+                budget -= 1
+                f = sub_by_index[j]
+                best = None
+                for form in s.forms:
+                    if form.field.tag != f.tag or form.field.is_control != f.is_control:
+                        continue
+                    m, u, _ = _compare_fields(form, f, key, s.why, norm, with_diffs=False)
+                    frac = m / u if u else 1.0
+                    if best is None or frac > best:
+                        best = frac
+                if best is not None:
+                    pairs.append((-best, s.index, j))
+    pairs.sort()
     for _neg, si, j in pairs:
         if si in taken_slots or j in taken_subs:
             continue
         taken_slots[si] = j
         taken_subs.add(j)
+    if budget <= 0:
+        for s in slots:
+            if s.index in taken_slots:
+                continue
+            tags = {form.field.tag for form in s.forms}
+            j = next((j for j, f in subs if j not in taken_subs and f.tag in tags), None)
+            if j is not None:
+                taken_slots[s.index] = j
+                taken_subs.add(j)
+    for si, j in taken_slots.items():
+        if (si, j) in evaluated:
+            continue
+        s, f = slot_by_index[si], sub_by_index[j]
+        best = None
+        for form in s.forms:
+            if form.field.tag != f.tag or form.field.is_control != f.is_control:
+                continue
+            m, u, d = _compare_fields(form, f, key, s.why, norm)
+            frac = m / u if u else 1.0
+            if best is None or frac > best[0]:
+                best = (frac, d)
+        evaluated[(si, j)] = best
 
     for s in slots:
         if s.index in taken_slots:
@@ -386,7 +470,8 @@ def compare(key: Key, submission: Record) -> Result:
         lesson = key.lesson_for(d["tag"])
         if lesson:
             d["lesson"] = lesson
-    score = 1.0 if total == 0 else earned / total
     if earned == total:
         score = 1.0
-    return Result(round(score, 4) if score != 1.0 else 1.0, out, earned, total)
+    else:  # never round an imperfect record up to a perfect score
+        score = min(round(earned / total, 4), 0.9999)
+    return Result(score, out, earned, total)

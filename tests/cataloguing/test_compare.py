@@ -203,3 +203,33 @@ def test_bad_variants_are_reported_in_vietnamese(doc, words):
 def test_variant_dataclass_defaults():
     v = Variant("100")
     assert (v.occurrence, v.indicators, v.accept, v.values, v.optional) == (1, {}, [], {}, False)
+
+
+def test_a_tiny_difference_never_rounds_up_to_one():
+    from elearn.cataloguing.records import Field, Subfield
+
+    def many():
+        return [Field("505", "0", " ", [Subfield("g", f"{i}.{j}") for j in range(30)]) for i in range(900)]
+
+    key = _key()
+    key.record.fields += many()
+    sub = read_record(KEY_MRK)
+    sub.fields += many()
+    sub.fields[-1].subfields[0].value = "khác"
+    result = compare(key, sub)
+    assert result.total > 20000 and result.earned == result.total - 1
+    assert round(result.earned / result.total, 4) == 1.0  # what plain rounding would give
+    assert result.score == 0.9999
+
+
+def test_past_the_pair_budget_leftover_fields_pair_up_in_order(monkeypatch):
+    from elearn.cataloguing import compare as compare_module
+
+    sub = replace_line(KEY_MRK, "=700  0\\$aTrần", "=700  0\\$aTrần Văn Á")
+    sub = replace_line(sub, "=700  0\\$aLê", "=700  0\\$aLê Thị C")
+    full = _check(sub)
+    monkeypatch.setattr(compare_module, "MAX_PAIRS", 1)
+    capped = _check(sub)
+    assert capped.score == full.score < 1
+    assert [(d["expected"], d["got"]) for d in capped.differences] == \
+        [("Trần Văn A", "Trần Văn Á"), ("Lê Thị B", "Lê Thị C")]
