@@ -74,6 +74,9 @@ def test_the_required_kinds_of_item_are_covered():
     series = [n for n, r in keys.items() if has(r, "490", "1") and has(r, "830")]
     edition = [n for n, r in keys.items() if has(r, "250") and has(r, "082")]
     local_or_gov = [n for n, r in keys.items() if has(r, "651") or r.get("008")[0].data[28] in "fslacmoz"]
+    several_authors = [n for n, r in keys.items() if has(r, "100") and len(r.get("700")) >= 2]
+    with_isbn = [n for n, r in keys.items() if has(r, "020")]
     assert one_author and editors and translation and series and edition and local_or_gov
+    assert several_authors and with_isbn
     cip = [n for n in edition if "CIP" in load_exercise(os.path.join(EXERCISES, n)).item]
     assert cip
