@@ -414,8 +414,8 @@ def compare(key: Key, submission: Record) -> Result:
         for s in slots:
             if s.index in taken_slots:
                 continue
-            tags = {form.field.tag for form in s.forms}
-            j = next((j for j, f in subs if j not in taken_subs and f.tag in tags), None)
+            kinds = {(form.field.tag, form.field.is_control) for form in s.forms}
+            j = next((j for j, f in subs if j not in taken_subs and (f.tag, f.is_control) in kinds), None)
             if j is not None:
                 taken_slots[s.index] = j
                 taken_subs.add(j)

@@ -233,3 +233,22 @@ def test_past_the_pair_budget_leftover_fields_pair_up_in_order(monkeypatch):
     assert capped.score == full.score < 1
     assert [(d["expected"], d["got"]) for d in capped.differences] == \
         [("Trần Văn A", "Trần Văn Á"), ("Lê Thị B", "Lê Thị C")]
+
+
+@pytest.mark.parametrize("budget", [50_000, 0])
+def test_a_control_field_where_a_data_field_is_expected(monkeypatch, budget):
+    from elearn.cataloguing import compare as compare_module
+    from elearn.cataloguing.records import write_marcxml
+
+    monkeypatch.setattr(compare_module, "MAX_PAIRS", budget)
+    xml = write_marcxml(read_record(KEY_MRK)).replace(
+        '<datafield tag="245" ind1="1" ind2="0">', '<controlfield tag="245">').replace(
+        '<subfield code="a">Vùng quê địch hậu :</subfield>', "Vùng quê địch hậu").replace(
+        '<subfield code="b">tiểu thuyết /</subfield>', "").replace(
+        '<subfield code="c">Nguyễn Kim Dần.</subfield>\n  </datafield>', "</controlfield>")
+    assert '<controlfield tag="245">' in xml and "</controlfield>" in xml
+    result = _check(xml)
+    assert result.score < 1
+    messages = [d["message"] for d in result.differences if d["tag"] == "245"]
+    assert any("là trường dữ liệu" in m for m in messages)  # lint
+    assert any(m.startswith("Thiếu trường 245") for m in messages)
