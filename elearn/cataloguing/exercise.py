@@ -30,9 +30,9 @@ import yaml
 from .compare import DEFAULT_IGNORE, Key, Variant
 from .records import MarcFormatError, Record, nfc, read_mrk, read_record
 
-_TAG = re.compile(r"^(LDR|\d{3})$")
-_IGNORE = re.compile(r"^(LDR|\d{3})(/\d{2}(-\d{2})?)?$")
-_LESSON_TAG = re.compile(r"^(default|LDR|\dXX|\d{3})$")
+_TAG = re.compile(r"^(LDR|[0-9]{3})\Z")
+_IGNORE = re.compile(r"^(LDR|[0-9]{3})(/[0-9]{2}(-[0-9]{2})?)?\Z")
+_LESSON_TAG = re.compile(r"^(default|LDR|[0-9]XX|[0-9]{3})\Z")
 
 
 class ExerciseError(ValueError):

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from . import marc21
 from .records import Field, Record
 
-_TAG = re.compile(r"^\d{3}$")
-_CODE = re.compile(r"^[a-z0-9]$")
+_TAG = re.compile(r"^[0-9]{3}\Z")
+_CODE = re.compile(r"^[a-z0-9]\Z")
 
 
 @dataclass

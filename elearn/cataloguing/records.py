@@ -78,6 +78,18 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# C0 control characters (and DEL) have no place in MARC data and cannot be written to MARCXML (nor a
+# carriage return inside a .mrk line); the tab is tolerated.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _check_chars(text: str, line: int | None) -> None:
+    m = _CONTROL_CHARS.search(text)
+    if m:
+        raise MarcFormatError(f"có ký tự điều khiển U+{ord(m.group(0)):04X} không được phép trong biểu ghi "
+                              f"(cột {m.start() + 1}).", line)
+
+
 # --- detection ----------------------------------------------------------------------------------
 def _decode(data: bytes | str) -> str:
     if isinstance(data, str):
@@ -133,7 +145,7 @@ def read_record(data: bytes | str) -> Record:
 # --- .mrk ---------------------------------------------------------------------------------------
 _MNEMONICS = {"{dollar}": "$", "{bsol}": "\\", "{lcub}": "{", "{rcub}": "}"}
 _MNEMONIC_RE = re.compile("|".join(re.escape(k) for k in _MNEMONICS))
-_TAG_RE = re.compile(r"^[0-9A-Za-z]{3}$")
+_TAG_RE = re.compile(r"^[0-9A-Za-z]{3}\Z")
 
 
 def _unmnemonic(text: str) -> str:
@@ -154,6 +166,7 @@ def read_mrk(text: str) -> list[Record]:
                 records.append(current)
                 current = None
             continue
+        _check_chars(line, lineno)
         if not line.startswith("="):
             raise MarcFormatError(
                 f"mỗi dòng của tệp .mrk phải bắt đầu bằng '=' và nhãn trường (ví dụ '=245  10$a...'); "
@@ -202,6 +215,10 @@ def _parse_mrk_datafield(tag: str, body: str, lineno: int) -> Field:
             raise MarcFormatError(
                 f"trường {tag}: có dấu '$' không kèm mã trường con (một '$' trong dữ liệu viết là "
                 "'{dollar}').", lineno)
+        if chunk[0].isspace():
+            raise MarcFormatError(
+                f"trường {tag}: sau dấu '$' phải là mã trường con (chữ hoặc số), không phải dấu cách "
+                "(một '$' trong dữ liệu viết là '{dollar}').", lineno)
         subfields.append(Subfield(chunk[0], nfc(_unmnemonic(chunk[1:]))))
     return Field(tag, ind1, ind2, subfields, line=lineno)
 
@@ -227,10 +244,21 @@ def write_mrk(record: Record) -> str:
 
 
 # --- MARCXML ------------------------------------------------------------------------------------
+def _check_tag(tag: str, line: int) -> None:
+    if not _TAG_RE.match(tag):
+        raise MarcFormatError(f"nhãn trường {tag!r} không hợp lệ: nhãn gồm đúng 3 chữ số (ví dụ 245).", line)
+
+
+def _xml_text(parts: list[str]) -> str:
+    # A line break inside a MARCXML value (a pretty-printer's wrap) becomes a space: MARC values
+    # carry no line breaks, and .mrk could not write one.
+    return nfc(re.sub(r"[\r\n]+", " ", "".join(parts)))
+
+
 def read_marcxml(text: str) -> list[Record]:
     if re.search(r"<!(DOCTYPE|ENTITY)", text):
         raise MarcFormatError("tệp MARCXML không được chứa khai báo DOCTYPE hoặc ENTITY.")
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = expat.ParserCreate(encoding="UTF-8", namespace_separator=" ")  # the text is already decoded
     records: list[Record] = []
     state = {"rec": None, "field": None, "sub": None, "text": [], "leader": False}
 
@@ -259,21 +287,26 @@ def read_marcxml(text: str) -> list[Record]:
             tag = attrs.get("tag")
             if not tag:
                 raise MarcFormatError("thẻ <controlfield> thiếu thuộc tính tag.", where())
+            _check_tag(tag, where())
             state["field"], state["text"] = Field(tag, data="", line=where()), []
         elif loc == "datafield":
             tag = attrs.get("tag")
             if not tag:
                 raise MarcFormatError("thẻ <datafield> thiếu thuộc tính tag.", where())
+            _check_tag(tag, where())
             ind1, ind2 = attrs.get("ind1", " "), attrs.get("ind2", " ")
             if len(ind1) != 1 or len(ind2) != 1:
                 raise MarcFormatError(f"trường {tag}: mỗi chỉ thị (ind1, ind2) là đúng một ký tự.", where())
+            if not all(c == " " or (c.isascii() and c.isalnum()) for c in ind1 + ind2):
+                raise MarcFormatError(f"trường {tag}: chỉ thị phải là chữ, số hoặc dấu cách (trống); ở đây là "
+                                      f"{ind1!r}, {ind2!r}.", where())
             state["field"] = Field(tag, ind1, ind2, [], line=where())
         elif loc == "subfield":
             if state["field"] is None or state["field"].is_control:
                 raise MarcFormatError("thẻ <subfield> phải nằm trong <datafield>.", where())
             code = attrs.get("code")
-            if code is None or len(code) != 1:
-                raise MarcFormatError("thẻ <subfield> phải có thuộc tính code là một ký tự.", where())
+            if code is None or len(code) != 1 or code == "$" or code.isspace() or _CONTROL_CHARS.match(code):
+                raise MarcFormatError("thẻ <subfield> phải có thuộc tính code là một ký tự (chữ hoặc số).", where())
             state["sub"], state["text"] = code, []
         else:
             raise MarcFormatError(f"thẻ <{loc}> không thuộc khổ mẫu MARCXML.", where())
@@ -287,18 +320,18 @@ def read_marcxml(text: str) -> list[Record]:
             records.append(rec)
             state["rec"] = None
         elif loc == "leader":
-            rec.leader = nfc("".join(state["text"]))
+            rec.leader = _xml_text(state["text"])
             state["leader"] = False
         elif loc == "controlfield":
             f = state["field"]
-            f.data = nfc("".join(state["text"]))
+            f.data = _xml_text(state["text"])
             rec.fields.append(f)
             state["field"] = None
         elif loc == "datafield":
             rec.fields.append(state["field"])
             state["field"] = None
         elif loc == "subfield":
-            state["field"].subfields.append(Subfield(state["sub"], nfc("".join(state["text"]))))
+            state["field"].subfields.append(Subfield(state["sub"], _xml_text(state["text"])))
             state["sub"] = None
 
     def chars(data):
@@ -356,6 +389,9 @@ def read_iso2709(data: bytes) -> list[Record]:
 
 
 def from_pymarc(rec) -> Record:
+    _check_chars(str(rec.leader), None)
+    for f in rec.fields:
+        _check_chars(f.data if f.is_control_field() else "".join(s.value for s in f.subfields), None)
     out = Record(leader=nfc(str(rec.leader)))
     for f in rec.fields:
         if f.is_control_field():

@@ -141,6 +141,14 @@ def test_crlf_and_several_records_separated_by_blank_lines():
     ('<record>\n<datafield tag="245" ind1="1" ind2="0">\n<subfield>X</subfield></datafield></record>', 3,
      "thuộc tính code"),
     ('<record>\n<foo/></record>', 2, "không thuộc khổ mẫu MARCXML"),
+    ("=LDR  00000nam\\a2200000\\a\\4500\n=245  10$aVùng\x1fquê\n", 2, "ký tự điều khiển U+001F"),
+    ("=LDR  00000nam\\a2200000\\a\\4500\n\n=020  \\\\$aGiá $ 15\n", 3, "không phải dấu cách"),
+    ('<record>\n<datafield tag="24 5" ind1="1" ind2="0"></datafield></record>', 2, "nhãn trường '24 5'"),
+    ('<record>\n<controlfield tag="300&#10;">x</controlfield></record>', 2, "nhãn trường '300\\n'"),
+    ('<record>\n<datafield tag="245" ind1="#" ind2="0"></datafield></record>', 2, "chỉ thị phải là chữ, số"),
+    ('<record>\n<datafield tag="245" ind1="1" ind2="0">\n<subfield code="$">X</subfield></datafield></record>', 3,
+     "thuộc tính code"),
+    ("=LDR  00000nam\\a2200000\\a\\4500\n=245  10$aA\x00\n", 2, "ký tự điều khiển U+0000"),
 ])
 def test_malformed_input_gives_a_vietnamese_error_with_the_line(text, line, words):
     with pytest.raises(MarcFormatError) as e:
