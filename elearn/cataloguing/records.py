@@ -196,6 +196,10 @@ def read_mrk(text: str) -> list[Record]:
     return records
 
 
+def _valid_indicator(ch: str) -> bool:
+    return ch == " " or (ch.isascii() and ch.isalnum())
+
+
 def _indicator(ch: str) -> str:
     return " " if ch in ("\\", "#", " ") else ch
 
@@ -204,6 +208,10 @@ def _parse_mrk_datafield(tag: str, body: str, lineno: int) -> Field:
     if len(body) < 2:
         raise MarcFormatError(f"trường {tag} thiếu hai ký tự chỉ thị (viết '\\' cho chỉ thị trống).", lineno)
     ind1, ind2 = _indicator(body[0]), _indicator(body[1])
+    if not all(_valid_indicator(c) for c in (ind1, ind2)):
+        raise MarcFormatError(
+            f"trường {tag}: hai ký tự sau nhãn là hai chỉ thị, mỗi chỉ thị là chữ, số hoặc '\\' (trống); "
+            f"ở đây là {body[:2]!r}.", lineno)
     rest = body[2:]
     if not rest.startswith("$"):
         raise MarcFormatError(
@@ -297,7 +305,7 @@ def read_marcxml(text: str) -> list[Record]:
             ind1, ind2 = attrs.get("ind1", " "), attrs.get("ind2", " ")
             if len(ind1) != 1 or len(ind2) != 1:
                 raise MarcFormatError(f"trường {tag}: mỗi chỉ thị (ind1, ind2) là đúng một ký tự.", where())
-            if not all(c == " " or (c.isascii() and c.isalnum()) for c in ind1 + ind2):
+            if not all(_valid_indicator(c) for c in (ind1, ind2)):
                 raise MarcFormatError(f"trường {tag}: chỉ thị phải là chữ, số hoặc dấu cách (trống); ở đây là "
                                       f"{ind1!r}, {ind2!r}.", where())
             state["field"] = Field(tag, ind1, ind2, [], line=where())

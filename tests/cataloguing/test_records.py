@@ -133,6 +133,7 @@ def test_crlf_and_several_records_separated_by_blank_lines():
     ("=LDR  00000nam\\a2200000\\a\\4500\n=008  x\n=245  10aTitle\n", 3, "bắt đầu bằng '$'"),
     ("=LDR  00000nam\\a2200000\\a\\4500\n=245  10$aGiá 5$\n", 2, "không kèm mã trường con"),
     ("=LDR  00000nam\\a2200000\\a\\4500\n=245  1\n", 2, "thiếu hai ký tự chỉ thị"),
+    ("=LDR  00000nam\\a2200000\\a\\4500\n=700  $0$aLê Thị B\n", 2, "hai ký tự sau nhãn là hai chỉ thị"),
     ("=LDR  x\n=LDR  y\n", 2, "hai dòng đầu biểu"),
     ('<?xml version="1.0"?>\n<record xmlns="http://www.loc.gov/MARC21/slim">\n<leader>x</leader>\n'
      '<datafield tag="245" ind1="1" ind2="0"><subfield code="a">X</subfield>\n</record>\n', 5, "MARCXML không hợp lệ"),
