@@ -156,6 +156,28 @@ def _lint_field(f: Field, record: Record, add, counts, seen_nr) -> None:
         if not s.value.strip() and s.code not in reported:
             reported.add(s.code)
             add(Problem(tag, f"Trường {tag}: trường con ${s.code} rỗng.", code=s.code, line=f.line))
+    # MARC::Lint checks the ISBN's check digit (check_020); an invalid ISBN belongs in $z (bd020.html)
+    if tag == "020":
+        for value in f.values("a"):
+            if isbn_ok(value) is False:
+                add(Problem(tag, f"Trường 020: ISBN '{value}' sai số kiểm tra (hoặc sai số chữ số); kiểm tra lại, "
+                                 "ISBN in sai trên sách thì ghi ở $z.", severity="warning", code="a", line=f.line))
+
+
+def isbn_ok(value: str) -> bool | None:
+    """True/False for a valid/invalid ISBN-10 or ISBN-13 at the start of ``value`` (hyphens and
+    spaces allowed, a qualifier may follow); None when there is no ISBN-like number to check."""
+    m = re.match(r"\s*([0-9][0-9 -]{8,16}[0-9Xx])\b", value)
+    if not m:
+        return None
+    digits = re.sub(r"[ -]", "", m.group(1)).upper()
+    if len(digits) == 10 and digits[:9].isdigit():
+        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        return total % 11 == 0
+    if len(digits) == 13 and digits.isdigit():
+        total = sum((1 if i % 2 == 0 else 3) * int(c) for i, c in enumerate(digits))
+        return total % 10 == 0
+    return False
 
 
 def _lint_subfield_syntax(f: Field, add) -> None:

@@ -88,3 +88,21 @@ def test_tables_cover_the_common_fields():
     assert {"001", "003", "005", "008"} <= set(marc21.CONTROL_FIELDS)
     for d in marc21.FIELDS.values():
         assert d.page == f"https://www.loc.gov/marc/bibliographic/bd{d.tag}.html"
+
+
+@pytest.mark.parametrize("value,ok", [
+    ("094688840X", True), ("0-946888-40-X", True), ("9786040000019", True), ("978-604-0-00001-9", True),
+    ("094688840X (bìa mềm)", True), ("0946888401", False), ("9786040000018", False), ("12345", None),
+    ("(bìa cứng)", None), ("97860400000", False),
+])
+def test_isbn_check_digit(value, ok):
+    from elearn.cataloguing.lint import isbn_ok
+
+    assert isbn_ok(value) is ok
+
+
+def test_bad_isbn_is_a_warning():
+    problems = _problems(replace_line(KEY_MRK, "=041", "=020  \\\\$a0946888401"))
+    assert [(p.tag, p.severity, p.code) for p in problems] == [("020", "warning", "a")]
+    assert "sai số kiểm tra" in problems[0].message
+    assert _problems(replace_line(KEY_MRK, "=041", "=020  \\\\$a094688840X")) == []
