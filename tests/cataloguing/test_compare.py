@@ -1,7 +1,7 @@
 """Comparison with an answer key: partial credit, normalisation and variants."""
 import pytest
 
-from elearn.cataloguing.compare import Key, Variant, compare
+from elearn.cataloguing.compare import Key, Variant, compare, normalise
 from elearn.cataloguing.exercise import build_key
 from elearn.cataloguing.records import read_record
 from tests.cataloguing.helpers import KEY_MRK, replace_line
@@ -252,3 +252,13 @@ def test_a_control_field_where_a_data_field_is_expected(monkeypatch, budget):
     messages = [d["message"] for d in result.differences if d["tag"] == "245"]
     assert any("là trường dữ liệu" in m for m in messages)  # lint
     assert any(m.startswith("Thiếu trường 245") for m in messages)
+
+
+def test_both_tone_mark_conventions_are_the_same_word():
+    sub = replace_line(KEY_MRK, "=650", "=650  \\4$aChiến tranh Đông Dương, 1946-1954$vTiểu thuyết$xHoà bình")
+    key_line = "=650  \\4$aChiến tranh Đông Dương, 1946-1954$vTiểu thuyết$xHòa bình"
+    assert compare(Key(record=read_record(replace_line(KEY_MRK, "=650", key_line))), read_record(sub)).score == 1.0
+    for old, new in (("Văn hoá", "Văn hóa"), ("THUỶ LỢI", "THỦY LỢI"), ("Uỷ ban", "Ủy ban"), ("khoẻ", "khỏe")):
+        assert normalise(old, False) == normalise(new, False) == new
+    for same in ("quý", "Quý", "hoàng", "toán", "loạt"):
+        assert normalise(same, False) == same

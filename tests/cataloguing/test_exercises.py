@@ -58,6 +58,10 @@ def test_exercise_text_and_lesson_links(path):
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     assert "bản ghi" not in text.lower() and "định dạng" not in text.lower()  # "biểu ghi", "khổ mẫu"
+    # the course's tone-mark convention (courses/FORMAT.md): hóa, khóa, thủy, not hoá, khoá, thuỷ
+    for name in (path, ex.key_path):
+        with open(name, encoding="utf-8") as fh:
+            assert not re.search(r"(?<![qQ])(oá|oà|oả|oã|oạ|oé|oè|oẻ|oẽ|oẹ|uý|uỳ|uỷ|uỹ|uỵ)(?!\w)", fh.read(), re.I)
     assert "Thư viện Quốc hội Mỹ" in text  # where the data comes from
 
 
