@@ -15,8 +15,9 @@ A key field marked optional counts only when it is present. The score is earned 
 compared with itself scores exactly 1.0.
 
 Values are compared after Unicode NFC and whitespace normalisation (runs of spaces become one,
-ends are trimmed), with either Vietnamese tone-mark placement ("hoá" = "hóa"); with ``lenient`` the final ISBD punctuation of each subfield (`` /``, `` :``,
-`` ;``, `` =``, ``,``, ``.``) is ignored too.
+ends are trimmed), with either Vietnamese tone-mark placement ("hoá" = "hóa"); with ``lenient``
+the final ISBD punctuation of each subfield (`` /``, `` :``, `` ;``, `` =``, ``,``, ``.``) is
+ignored too.
 """
 from __future__ import annotations
 
