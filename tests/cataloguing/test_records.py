@@ -172,3 +172,13 @@ def test_other_malformed_inputs(data, words):
     with pytest.raises(MarcFormatError) as e:
         read_record(data)
     assert words in e.value.text()
+
+
+def test_input_size_is_limited():
+    from elearn.cataloguing.records import MAX_INPUT_BYTES
+
+    big = KEY_MRK + "=500  \\\\$a" + "x" * MAX_INPUT_BYTES + "\n"
+    with pytest.raises(MarcFormatError) as e:
+        read_records(big)
+    assert "tệp quá lớn" in e.value.text()
+    assert read_records(KEY_MRK)  # a normal record is fine
