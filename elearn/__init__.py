@@ -156,6 +156,7 @@ def _register_blueprints(app):
 
 def _register_cli(app):
     from .auth.cli import tokens_cli, users_cli
+    from .cataloguing.cli import cataloguing_cli
     from .courses.cli import courses_cli
     from .demo.cli import demo_cli
     from .orgs.cli import orgs_cli
@@ -164,7 +165,7 @@ def _register_cli(app):
     from .workshops.cli import reminders_cli
 
     for group in (orgs_cli, users_cli, tokens_cli, courses_cli, questions_cli, quizzes_cli, progress_cli,
-                  reminders_cli, demo_cli):
+                  reminders_cli, demo_cli, cataloguing_cli):
         app.cli.add_command(group)
     from .backup import init_app as init_backup
     init_backup(app)  # `backup create|restore` and `uploads clean`
