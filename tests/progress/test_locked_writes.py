@@ -158,7 +158,7 @@ def test_every_activity_write_route_refuses_a_locked_activity(app, client, auth,
 
                 url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments}, _external=False)
             if url.startswith("/api/"):
-                resp = client.open(url, method=method, headers=locked["bearer"], json={"answers": {}})
+                resp = client.open(url, method=method, headers=locked["bearer"], json={"answers": {}, "seq": 1})
             else:
                 resp = client.open(url, method=method, data={"csrf_token": token, "action": "next", "page": "0"})
             assert resp.status_code in (403, 404), f"{method} {url} answered {resp.status_code}"
