@@ -99,3 +99,18 @@ def test_essay_grading_notes_never_reach_the_trainee(shipped):
                         assert not q.general_feedback.strip(), q.title
                         assert not any(getattr(a, "feedback", "") for a in q.answers or []), q.title
     assert essays >= 3
+
+
+def test_true_false_feedback_for_a_wrong_answer_never_says_it_was_right(shipped):
+    """In GIFT {T#a#b} the first feedback is shown to a wrong answer: "Đúng." there misleads the trainee."""
+    wrong = []
+    for course in shipped.courses:
+        for module in course.modules:
+            for quiz in (a for a in module.activities if isinstance(a, importer.QuizSpec)):
+                for q in quiz.questions:
+                    if q.qtype != "truefalse":
+                        continue
+                    for answer in q.answers:
+                        if answer.weight == 0 and re.match(r"\s*(Đúng|Chính xác)\b", answer.feedback or ""):
+                            wrong.append(f"{course.slug}/{module.slug}: {q.title}")
+    assert wrong == []
