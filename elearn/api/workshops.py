@@ -11,6 +11,7 @@ from ..courses.models import Course
 from ..courses.permissions import can_edit_course
 from ..extensions import db
 from ..orgs.permissions import can_view_org
+from ..workshops import attendance as attendance_service
 from ..workshops import services
 from ..workshops.models import Attendance, Registration, Workshop, WorkshopSession
 from . import bp
@@ -82,7 +83,7 @@ def check_in(args, session_id):
         abort(404, message="Không tìm thấy buổi học.")
     _visible(session.workshop_id)
     try:
-        row = attendance.check_in(current_user, session, args["code"])
+        row = attendance_service.check_in(current_user, session, args["code"])
     except ServiceError as err:
         db.session.rollback()
         abort(err.status, message=err.message)

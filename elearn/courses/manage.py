@@ -120,6 +120,7 @@ def new_module(slug):
     course = _editable(slug)
     form = ModuleForm()
     form.prerequisites.choices = []
+    form.require.choices = [("all", _("tất cả hoạt động bắt buộc"))]  # a new module has no activities yet
     if form.validate_on_submit():
         try:
             module = services.create_module(course, form.title.data, form.summary.data)

@@ -219,8 +219,9 @@ def registrations(workshop_id):
     rows = db.session.execute(select(Registration, User).join(User, Registration.user_id == User.id)
                               .where(Registration.workshop_id == ws.id)).all()
     by_status = {}
-    for reg, user in sorted(rows, key=lambda r: (r[0].waitlisted_at or r[0].created_at) if r[0].status == "waitlisted"
-                            else vi_name_key(r[1].name)):
+    # The waitlist in queue order, everyone else by name: one key shape for all (a datetime never meets a tuple).
+    for reg, user in sorted(rows, key=lambda r: ((r[0].waitlisted_at or r[0].created_at).isoformat(), ())
+                            if r[0].status == "waitlisted" else ("", vi_name_key(r[1].name))):
         by_status.setdefault(reg.status, []).append((reg, user))
     return render_template("workshops/registrations.html", ws=ws, course=course, by_status=by_status,
                            form=ConfirmForm(), booked=services.booked_count(ws))
