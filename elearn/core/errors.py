@@ -6,10 +6,11 @@ log under the same id. Anything under /api/ gets ``{"error": {"code", "message"}
 import logging
 import secrets
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 log = logging.getLogger("elearn.errors")
 
@@ -61,12 +62,13 @@ def _messages():
         422: _("Dữ liệu không hợp lệ."),
         429: _("Bạn đã thử quá nhiều lần. Hãy đợi vài phút rồi thử lại."),
         500: _("Đã có lỗi ở máy chủ. Chúng tôi đã ghi lại sự cố."),
+        503: _("Cơ sở dữ liệu tạm thời không truy cập được. Hãy thử lại sau ít phút."),
     }
 
 
 CODE_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "too_large", 422: "invalid",
-              429: "too_many_requests", 500: "server_error"}
+              429: "too_many_requests", 500: "server_error", 503: "unavailable"}
 
 
 def wants_json() -> bool:
@@ -78,7 +80,16 @@ def json_error(status, message, code=None, **extra):
     return jsonify(body), status
 
 
+def _with_allow(e, resp):
+    """A 405 names the methods the URL does take (RFC 9110), like Werkzeug's own answer."""
+    if isinstance(e, MethodNotAllowed) and e.valid_methods:
+        resp.headers["Allow"] = ", ".join(e.valid_methods)
+    return resp
+
+
 def handle_http(e: HTTPException):
+    if isinstance(e, InternalServerError) and e.original_exception is not None:
+        return handle_unexpected(e.original_exception)
     status = e.code or 500
     if isinstance(e, CSRFError):
         message = _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và gửi lại.")
@@ -98,25 +109,86 @@ def handle_http(e: HTTPException):
         resp, st = json_error(status, message, code, **extra)
         if status == 401:
             resp.headers["WWW-Authenticate"] = 'Bearer realm="api"'
-        return resp, st
-    return render_template("errors/error.html", status=status, message=message), status
+        return _with_allow(e, resp), st
+    from flask import make_response
+
+    return _with_allow(e, make_response(_page(status, message), status)), status
 
 
-def handle_unexpected(e: Exception):
-    if isinstance(e, HTTPException):
+def database_unavailable(e: BaseException) -> bool:
+    """The database cannot be reached or used right now (down, gone, locked, out of connections)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(e, (OperationalError, InterfaceError, PoolTimeout)):
+        return True
+    return isinstance(e, DBAPIError) and bool(e.connection_invalidated)
+
+
+def _forget_request_state():
+    """After a failure, render the error page without touching the database again: roll the
+    session back (it may be broken) and treat the visitor as anonymous for this response."""
+    from ..extensions import db, login
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself is gone
+        log.debug("rollback failed while handling an error", exc_info=True)
+    try:
+        g._login_user = login.anonymous_user()
+    except Exception:
+        log.debug("could not reset the user while handling an error", exc_info=True)
+
+
+FALLBACK_PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Lỗi {status}</title></head><body><main><h1>Lỗi {status}</h1><p>{message}</p>{incident}
+<p><a href="/">Về trang chủ</a></p></main></body></html>"""
+
+
+def _page(status, message, incident=None):
+    """The app's error page; if even that cannot be rendered, a plain Vietnamese page."""
+    try:
+        return render_template("errors/error.html", status=status, message=message, incident=incident)
+    except Exception:
+        log.exception("the error page for %s could not be rendered (incident %s)", status, incident)
+        line = f"<p>Mã sự cố: <code>{escape(incident)}</code></p>" if incident else ""
+        return FALLBACK_PAGE.format(status=status, message=escape(message), incident=line)
+
+
+def handle_unexpected(e: BaseException):
+    if isinstance(e, HTTPException) and not (isinstance(e, InternalServerError) and e.original_exception):
         return handle_http(e)
+    if isinstance(e, InternalServerError):
+        e = e.original_exception
     incident = secrets.token_hex(4).upper()
-    log.exception("incident %s on %s %s", incident, request.method, request.path)
-    message = _messages()[500]
+    _forget_request_state()
+    if database_unavailable(e):
+        status = 503
+        log.error("incident %s on %s %s: database unavailable: %s", incident, request.method, request.path,
+                  e, exc_info=e)
+    else:
+        status = 500
+        log.error("incident %s on %s %s", incident, request.method, request.path, exc_info=e)
+    try:
+        message = _messages()[status]
+    except Exception:  # translations need the locale, which may need the user
+        message = "Cơ sở dữ liệu tạm thời không truy cập được." if status == 503 else "Đã có lỗi ở máy chủ."
     if wants_json():
-        return json_error(500, message, incident=incident)
-    return render_template("errors/error.html", status=500, message=message, incident=incident), 500
+        resp, st = json_error(status, message, incident=incident)
+    else:
+        from flask import make_response
+
+        resp, st = make_response(_page(status, message, incident)), status
+    if status == 503:
+        resp.headers["Retry-After"] = "60"
+    return resp, st
 
 
 def handle_service_error(e: ServiceError):
     if wants_json():
         return json_error(e.status, e.message, e.code)
-    return render_template("errors/error.html", status=e.status, message=e.message), e.status
+    return _page(e.status, e.message), e.status
 
 
 def register(app):

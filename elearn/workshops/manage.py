@@ -20,6 +20,7 @@ from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.permissions import can_view_org
 from ..orgs.services import tree_rows, visible_units
+from ..core.http import db_int
 from . import bp, services
 from .forms import SessionForm, WorkshopForm
 from .models import Registration, Workshop, WorkshopSession, WorkshopTarget
@@ -202,7 +203,7 @@ def registrations(workshop_id):
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        reg = db.get_or_404(Registration, request.form.get("registration", type=int) or 0)
+        reg = db.get_or_404(Registration, request.form.get("registration", type=db_int) or 0)
         if reg.workshop_id != ws.id:
             abort(404)
         try:
@@ -236,7 +237,7 @@ def approvals():
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        reg = db.get_or_404(Registration, request.form.get("registration", type=int) or 0)
+        reg = db.get_or_404(Registration, request.form.get("registration", type=db_int) or 0)
         user = db.session.get(User, reg.user_id)
         if not can_view_org(current_user, user.org):
             abort(404)
@@ -268,7 +269,7 @@ def bulk(workshop_id):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    unit = db.get_or_404(OrgUnit, request.form.get("unit", type=int) or 0)
+    unit = db.get_or_404(OrgUnit, request.form.get("unit", type=db_int) or 0)
     if not staff and not can_view_org(current_user, unit):
         abort(404)
     try:
