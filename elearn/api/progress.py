@@ -10,7 +10,7 @@ from ..core.text import vi_collate
 from ..extensions import db
 from ..progress.models import Certificate, CourseProgress
 from ..progress.permissions import can_view_progress_of
-from . import bp
+from . import bp, links
 from .schemas import ErrorSchema, UserProgressSchema
 
 
@@ -40,6 +40,7 @@ def my_progress():
 
 
 @bp.route("/users/<int:user_id>/progress")
+@bp.doc(operationId="getUserProgress")
 @bp.response(200, UserProgressSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="Không có, hoặc ngoài phạm vi quản lý")
 def user_progress(user_id):

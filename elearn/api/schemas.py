@@ -162,8 +162,9 @@ class ReviewSchema(Schema):
 
 
 class IdempotencyHeader(Schema):
-    idempotency_key = ma.fields.String(data_key="Idempotency-Key", load_default=None,
-                                       validate=ma.validate.Length(min=8, max=80),
+    idempotency_key = ma.fields.String(data_key="Idempotency-Key",
+                                       validate=[ma.validate.Length(min=8, max=80),
+                                                 ma.validate.Regexp(r"^[!-~]+$")],  # visible ASCII
                                        metadata={"description": "Gửi lại cùng khoá thì không làm lại lần hai"})
 
     class Meta:
