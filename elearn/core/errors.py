@@ -125,6 +125,13 @@ def database_unavailable(e: BaseException) -> bool:
     return isinstance(e, DBAPIError) and bool(e.connection_invalidated)
 
 
+def refused_by_database(e: BaseException) -> bool:
+    """The database refused a value (DataError: NUL in text, out of range, too long)."""
+    from sqlalchemy.exc import DataError
+
+    return isinstance(e, DataError)
+
+
 def _forget_request_state():
     """After a failure, render the error page without touching the database again: roll the
     session back (it may be broken) and treat the visitor as anonymous for this response."""
@@ -163,6 +170,16 @@ def handle_unexpected(e: BaseException):
         e = e.original_exception
     incident = secrets.token_hex(4).upper()
     _forget_request_state()
+    if refused_by_database(e):
+        # A value that validation let through and the database refused (e.g. NUL in a text column on
+        # PostgreSQL, a number out of range): the transaction is rolled back, so nothing is stored.
+        log.warning("incident %s on %s %s: the database refused the data: %s", incident, request.method,
+                    request.path, getattr(e, "orig", e))
+        message = _("Dữ liệu gửi lên không lưu được (quá dài, quá lớn hoặc có ký tự không được phép). "
+                    "Hãy sửa rồi gửi lại.")
+        if wants_json():
+            return json_error(400, message, "bad_request")
+        return _page(400, message), 400
     if database_unavailable(e):
         status = 503
         log.error("incident %s on %s %s: database unavailable: %s", incident, request.method, request.path,

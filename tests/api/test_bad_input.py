@@ -104,3 +104,30 @@ def test_api_times_carry_an_offset(client, db, make_user):
 
     out = SessionSchema().dump({"starts_at": datetime(2026, 12, 1, 1, 30), "ends_at": datetime(2026, 12, 1, 4, 30)})
     assert out == {"starts_at": "2026-12-01T01:30:00Z", "ends_at": "2026-12-01T04:30:00Z"}
+
+
+def test_a_value_the_database_refuses_is_a_400_and_nothing_is_stored(make_app, db, make_org):
+    """The safety net behind validation: a DataError (PostgreSQL: NUL in text, a number out of
+    range, a string too long) rolls the request back and answers 400 in Vietnamese, not 500."""
+    from sqlalchemy.exc import DataError
+
+    from elearn.extensions import db as _db
+    from elearn.orgs.models import OrgUnit
+
+    app = make_app()
+
+    def refused():
+        _db.session.add(OrgUnit(code="HALF", name="Nửa chừng"))
+        _db.session.flush()
+        raise DataError("INSERT …", {}, ValueError("PostgreSQL text fields cannot contain NUL (0x00) bytes"))
+
+    app.add_url_rule("/_test/refused", "refused", refused, methods=["GET"])
+    app.add_url_rule("/api/v1/_test/refused", "api_refused", refused, methods=["GET"])
+    client = app.test_client()
+    page = client.get("/_test/refused")
+    assert page.status_code == 400 and "không lưu được" in page.get_data(as_text=True)
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    api = client.get("/api/v1/_test/refused")
+    assert api.status_code in (400, 401)  # unauthenticated API requests stop at 401 first
+    db.session.expire_all()
+    assert db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == "HALF")) is None
