@@ -136,6 +136,9 @@ def _init_extensions(app):
 
 def _register_blueprints(app):
     from . import api
+    from .core import http
+
+    http.register(app)  # the bounded <int:…> converter must be in place before any rule is added
     from .auth import bp as auth_bp
     from .courses import bp as courses_bp
     from .home import bp as home_bp

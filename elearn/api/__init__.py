@@ -26,6 +26,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Thư viện h
 csrf.exempt(bp)
 
 
+def links(status, **targets):
+    """OpenAPI links on a response, so that clients (and schemathesis' stateful phase) can follow
+    ids from list and create operations: ``name=(operationId, {parameter: runtime expression})``."""
+    return bp.doc(responses={status: {"links": {
+        name: {"operationId": op, "parameters": params} for name, (op, params) in targets.items()}}})
+
+
 @bp.before_request
 def authenticate():
     from ..auth.services import user_for_token
@@ -62,6 +69,10 @@ def init_app(app):
             "cookie": {"type": "apiKey", "in": "cookie", "name": "elearn_session"},
         }},
         "security": [{"bearer": []}, {"cookie": []}],
+        "info": {"description": (
+            "Lỗi trả về dạng {\"error\": {\"code\", \"message\"}} (và \"fields\" khi dữ liệu sai). "
+            "Thời gian theo RFC 3339, có múi giờ (Z). Chuỗi không được chứa ký tự NUL (U+0000): "
+            "yêu cầu có NUL bị từ chối (422, hoặc 400 nếu nằm trong địa chỉ).")},
     })
     from . import courses, progress, quizzes, views, workshops  # noqa: F401
 

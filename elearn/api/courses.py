@@ -6,8 +6,14 @@ from werkzeug.exceptions import HTTPException
 from ..courses import loaders, services
 from ..courses.models import Course
 from ..extensions import db
-from . import bp
+from . import bp, links
 from .schemas import CourseDetailSchema, CourseSummarySchema, ErrorSchema, LessonSchema
+
+
+# A course's first activities, for links to a lesson or a quiz (JSON pointers cannot pick by kind).
+_ACTIVITY_LINKS = {f"{name}{i}": (op, {param: f"$response.body#/modules/0/activities/{i}/id"})
+                   for i in range(3) for name, op, param in (("lesson", "getLesson", "lesson_id"),
+                                                             ("quiz", "startAttempt", "activity_id"))}
 
 
 def _visible_course(course):
@@ -20,6 +26,8 @@ def _visible_course(course):
 
 
 @bp.route("/courses")
+@bp.doc(operationId="listCourses")
+@links(200, course=("getCourse", {"slug": "$response.body#/0/slug"}))
 @bp.response(200, CourseSummarySchema(many=True))
 @bp.alt_response(401, schema=ErrorSchema, description="Chưa đăng nhập")
 def list_courses():
@@ -30,6 +38,8 @@ def list_courses():
 
 
 @bp.route("/courses/<slug>")
+@bp.doc(operationId="getCourse")
+@links(200, **_ACTIVITY_LINKS)
 @bp.response(200, CourseDetailSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="Không có hoặc không được xem")
 def get_course(slug):
@@ -52,6 +62,7 @@ def get_course(slug):
 
 
 @bp.route("/lessons/<int:lesson_id>")
+@bp.doc(operationId="getLesson")
 @bp.response(200, LessonSchema)
 @bp.alt_response(403, schema=ErrorSchema, description="Module còn khoá")
 @bp.alt_response(404, schema=ErrorSchema, description="Không có hoặc không được xem")

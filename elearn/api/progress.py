@@ -50,6 +50,7 @@ def my_progress():
 
 
 @bp.route("/users/<int:user_id>/progress")
+@bp.doc(operationId="getUserProgress")
 @bp.response(200, UserProgressSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="Không có, hoặc ngoài phạm vi quản lý")
 def user_progress(user_id):

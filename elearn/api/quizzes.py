@@ -15,7 +15,7 @@ from ..extensions import db
 from ..quizzes import services, types
 from ..quizzes.models import IdempotencyKey
 from ..quizzes.permissions import can_see_marks
-from . import bp
+from . import bp, links
 from .schemas import AnswersSchema, AttemptSchema, ErrorSchema, IdempotencyHeader, ReviewSchema, SavedSchema
 
 
@@ -89,6 +89,9 @@ def _idempotent(key, endpoint, action):
 
 
 @bp.route("/quizzes/<int:activity_id>/attempts", methods=["POST"])
+@bp.doc(operationId="startAttempt")
+@links(201, **{name: (target, {"attempt_id": "$response.body#/id"}) for name, target in (
+    ("attempt", "getAttempt"), ("answers", "saveAnswers"), ("submit", "submitAttempt"), ("review", "reviewAttempt"))})
 @bp.response(201, AttemptSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Bài đóng hoặc đã hết lượt")
 def start_attempt(activity_id):
@@ -104,6 +107,7 @@ def start_attempt(activity_id):
 
 
 @bp.route("/attempts/<int:attempt_id>")
+@bp.doc(operationId="getAttempt")
 @bp.response(200, AttemptSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="Không có lượt làm bài")
 def get_attempt(attempt_id):
@@ -115,6 +119,7 @@ def get_attempt(attempt_id):
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["PUT"])
+@bp.doc(operationId="saveAnswers")
 @bp.arguments(IdempotencyHeader, location="headers", as_kwargs=True)
 @bp.arguments(AnswersSchema)
 @bp.response(200, SavedSchema)
@@ -143,6 +148,7 @@ def save_answers(args, attempt_id, idempotency_key=None):
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@bp.doc(operationId="submitAttempt")
 @bp.arguments(IdempotencyHeader, location="headers", as_kwargs=True)
 @bp.response(200, ReviewSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Đã nộp")
@@ -179,6 +185,7 @@ def _review_body(attempt, quiz):
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
+@bp.doc(operationId="reviewAttempt")
 @bp.response(200, ReviewSchema)
 def review_attempt(attempt_id):
     """Xem lại bài đã nộp, theo tuỳ chọn xem lại của bài kiểm tra"""

@@ -1,16 +1,61 @@
+"""Request and response schemas of the API (the OpenAPI document is generated from them).
+
+Every schema derives from :class:`Schema`, which refuses a NUL character anywhere in a request
+body (PostgreSQL cannot store it) with a Vietnamese message on the field. Times go out as RFC 3339
+with an offset (``2026-11-30T02:30:00Z``): the database keeps naive UTC.
+"""
+from datetime import timezone
+
 import marshmallow as ma
+from flask_babel import gettext as _
 
 
-class ErrorBody(ma.Schema):
+def _nul_errors(data):
+    """{field: [message]} for every string (or key) holding a NUL, recursively; {} if none."""
+    errors = {}
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        if isinstance(key, str) and "\x00" in key or isinstance(value, str) and "\x00" in value:
+            errors[key] = [_("Không được chứa ký tự NUL.")]
+        elif isinstance(value, (dict, list)):
+            inner = _nul_errors(value)
+            if inner:
+                errors[key] = inner
+    return errors
+
+
+class Schema(ma.Schema):
+    @ma.pre_load
+    def _refuse_nul(self, data, **kwargs):
+        errors = _nul_errors(data)
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """A stored naive-UTC datetime, sent as RFC 3339 with the ``Z`` offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+class ErrorBody(Schema):
     code = ma.fields.String(required=True)
     message = ma.fields.String(required=True)
+    fields_ = ma.fields.Dict(data_key="fields", metadata={"description": "Lỗi theo từng trường, theo nơi gửi (json, query, …)"})
+    incident = ma.fields.String(metadata={"description": "Mã sự cố (lỗi máy chủ): gửi cho quản trị viên"})
 
 
-class ErrorSchema(ma.Schema):
+class ErrorSchema(Schema):
     error = ma.fields.Nested(ErrorBody, required=True)
 
 
-class OrgSchema(ma.Schema):
+class OrgSchema(Schema):
     id = ma.fields.Integer()
     code = ma.fields.String()
     name = ma.fields.String()
@@ -18,7 +63,7 @@ class OrgSchema(ma.Schema):
     depth = ma.fields.Integer()
 
 
-class MeSchema(ma.Schema):
+class MeSchema(Schema):
     id = ma.fields.Integer()
     email = ma.fields.String()
     name = ma.fields.String()
@@ -27,16 +72,16 @@ class MeSchema(ma.Schema):
     org = ma.fields.Nested(OrgSchema)
 
 
-class OrgListQuery(ma.Schema):
+class OrgListQuery(Schema):
     q = ma.fields.String(load_default="", metadata={"description": "Lọc theo tên hoặc mã"})
 
 
-class MePatchSchema(ma.Schema):
+class MePatchSchema(Schema):
     locale = ma.fields.String(required=True, validate=ma.validate.OneOf(["vi", "en"]),
                               metadata={"description": "Ngôn ngữ giao diện"})
 
 
-class CourseSummarySchema(ma.Schema):
+class CourseSummarySchema(Schema):
     slug = ma.fields.String()
     title = ma.fields.String()
     summary = ma.fields.String()
@@ -44,7 +89,7 @@ class CourseSummarySchema(ma.Schema):
     percent = ma.fields.Integer(metadata={"description": "% hoạt động đã hoàn thành"})
 
 
-class ActivitySchema(ma.Schema):
+class ActivitySchema(Schema):
     id = ma.fields.Integer()
     kind = ma.fields.String(metadata={"description": "lesson, material, quiz, …"})
     slug = ma.fields.String()
@@ -52,7 +97,7 @@ class ActivitySchema(ma.Schema):
     complete = ma.fields.Boolean()
 
 
-class ModuleOutlineSchema(ma.Schema):
+class ModuleOutlineSchema(Schema):
     slug = ma.fields.String()
     title = ma.fields.String()
     summary = ma.fields.String()
@@ -65,7 +110,7 @@ class CourseDetailSchema(CourseSummarySchema):
     modules = ma.fields.List(ma.fields.Nested(ModuleOutlineSchema))
 
 
-class LessonSchema(ma.Schema):
+class LessonSchema(Schema):
     id = ma.fields.Integer()
     title = ma.fields.String()
     course = ma.fields.String()
@@ -75,7 +120,7 @@ class LessonSchema(ma.Schema):
     sources = ma.fields.List(ma.fields.String())
 
 
-class AttemptQuestionSchema(ma.Schema):
+class AttemptQuestionSchema(Schema):
     id = ma.fields.Integer()
     number = ma.fields.Integer()
     page = ma.fields.Integer()
@@ -86,19 +131,19 @@ class AttemptQuestionSchema(ma.Schema):
     response = ma.fields.Raw(allow_none=True)
 
 
-class AttemptSchema(ma.Schema):
+class AttemptSchema(Schema):
     id = ma.fields.Integer()
     quiz_id = ma.fields.Integer()
     number = ma.fields.Integer()
     state = ma.fields.String()
-    started_at = ma.fields.DateTime()
-    deadline_at = ma.fields.DateTime(allow_none=True)
+    started_at = UtcDateTime()
+    deadline_at = UtcDateTime(allow_none=True)
     seconds_left = ma.fields.Integer(allow_none=True)
     save_seq = ma.fields.Integer(metadata={"description": "Số thứ tự của lần lưu cuối được nhận; lần lưu sau phải lớn hơn"})
     questions = ma.fields.List(ma.fields.Nested(AttemptQuestionSchema))
 
 
-class AnswersSchema(ma.Schema):
+class AnswersSchema(Schema):
     answers = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True,
                              metadata={"description": "{question_id: câu trả lời}"})
     seq = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1, max=2**31 - 1),
@@ -106,12 +151,12 @@ class AnswersSchema(ma.Schema):
                                                      "lần lưu cũ hơn (gửi lại, đến muộn) bị từ chối với 409"})
 
 
-class SavedSchema(ma.Schema):
+class SavedSchema(Schema):
     saved = ma.fields.Integer()
     seq = ma.fields.Integer()
 
 
-class ReviewSchema(ma.Schema):
+class ReviewSchema(Schema):
     id = ma.fields.Integer()
     state = ma.fields.String()
     allowed = ma.fields.List(ma.fields.String())
@@ -121,43 +166,44 @@ class ReviewSchema(ma.Schema):
     questions = ma.fields.List(ma.fields.Dict())
 
 
-class IdempotencyHeader(ma.Schema):
-    idempotency_key = ma.fields.String(data_key="Idempotency-Key", load_default=None,
-                                       validate=ma.validate.Length(min=8, max=80),
+class IdempotencyHeader(Schema):
+    idempotency_key = ma.fields.String(data_key="Idempotency-Key",
+                                       validate=[ma.validate.Length(min=8, max=80),
+                                                 ma.validate.Regexp(r"^[!-~]+$")],  # visible ASCII
                                        metadata={"description": "Gửi lại cùng khoá thì không làm lại lần hai"})
 
     class Meta:
         unknown = ma.EXCLUDE
 
 
-class CourseProgressSchema(ma.Schema):
+class CourseProgressSchema(Schema):
     course = ma.fields.String(metadata={"description": "slug"})
     title = ma.fields.String()
     state = ma.fields.String(metadata={"description": "new, started, complete, missed"})
     percent = ma.fields.Integer()
     grade = ma.fields.Float(allow_none=True)
-    completed_at = ma.fields.DateTime(allow_none=True)
+    completed_at = UtcDateTime(allow_none=True)
     certificate = ma.fields.String(allow_none=True, metadata={"description": "mã xác thực"})
 
 
-class UserProgressSchema(ma.Schema):
+class UserProgressSchema(Schema):
     user_id = ma.fields.Integer()
     name = ma.fields.String()
     org = ma.fields.String()
     courses = ma.fields.List(ma.fields.Nested(CourseProgressSchema))
 
 
-class SessionSchema(ma.Schema):
+class SessionSchema(Schema):
     id = ma.fields.Integer()
     title = ma.fields.String()
-    starts_at = ma.fields.DateTime(metadata={"description": "UTC"})
-    ends_at = ma.fields.DateTime()
+    starts_at = UtcDateTime(metadata={"description": "UTC"})
+    ends_at = UtcDateTime()
     venue = ma.fields.String()
     trainer = ma.fields.String()
     status = ma.fields.String()
 
 
-class WorkshopSchema(ma.Schema):
+class WorkshopSchema(Schema):
     id = ma.fields.Integer()
     course = ma.fields.String()
     title = ma.fields.String()
@@ -168,16 +214,16 @@ class WorkshopSchema(ma.Schema):
     sessions = ma.fields.List(ma.fields.Nested(SessionSchema))
 
 
-class RegistrationSchema(ma.Schema):
+class RegistrationSchema(Schema):
     workshop_id = ma.fields.Integer()
     status = ma.fields.String()
 
 
-class CheckinSchema(ma.Schema):
+class CheckinSchema(Schema):
     code = ma.fields.String(required=True, validate=ma.validate.Length(min=4, max=12))
 
 
-class AttendanceRowSchema(ma.Schema):
+class AttendanceRowSchema(Schema):
     user_id = ma.fields.Integer()
     name = ma.fields.String()
     org = ma.fields.String()

@@ -1,12 +1,14 @@
 from flask_login import current_user
 
 from ..orgs.services import visible_units
-from . import bp
+from . import bp, links
 from ..extensions import db
 from .schemas import ErrorSchema, MePatchSchema, MeSchema, OrgListQuery, OrgSchema
 
 
 @bp.route("/me", methods=["GET"])
+@bp.doc(operationId="getMe")
+@links(200, progress=("getUserProgress", {"user_id": "$response.body#/id"}))
 @bp.response(200, MeSchema)
 @bp.alt_response(401, schema=ErrorSchema, description="Chưa đăng nhập")
 def me():

@@ -11,9 +11,10 @@ from ..courses.models import Course
 from ..courses.permissions import can_edit_course
 from ..extensions import db
 from ..orgs.permissions import can_view_org
+from ..workshops import attendance as attendance_service
 from ..workshops import services
 from ..workshops.models import Attendance, Registration, Workshop, WorkshopSession
-from . import bp
+from . import bp, links
 from .schemas import AttendanceRowSchema, CheckinSchema, ErrorSchema, RegistrationSchema, WorkshopSchema
 
 
@@ -36,6 +37,11 @@ def _visible(workshop_id):
 
 
 @bp.route("/workshops")
+@bp.doc(operationId="listWorkshops")
+@links(200, signup=("signUp", {"workshop_id": "$response.body#/0/id"}),
+       cancel=("cancelRegistration", {"workshop_id": "$response.body#/0/id"}),
+       attendance=("getAttendance", {"workshop_id": "$response.body#/0/id"}),
+       checkin=("checkIn", {"session_id": "$response.body#/0/sessions/0/id"}))
 @bp.response(200, WorkshopSchema(many=True))
 def list_workshops():
     """Các lớp tập huấn tôi được xem, kèm trạng thái đăng ký của tôi"""
@@ -43,6 +49,9 @@ def list_workshops():
 
 
 @bp.route("/workshops/<int:workshop_id>/registration", methods=["POST"])
+@bp.doc(operationId="signUp")
+@links(201, cancel=("cancelRegistration", {"workshop_id": "$response.body#/workshop_id"}),
+       attendance=("getAttendance", {"workshop_id": "$response.body#/workshop_id"}))
 @bp.response(201, RegistrationSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Không đăng ký được (hết hạn, đã đăng ký, …)")
 def sign_up(workshop_id):
@@ -58,6 +67,7 @@ def sign_up(workshop_id):
 
 
 @bp.route("/workshops/<int:workshop_id>/registration", methods=["DELETE"])
+@bp.doc(operationId="cancelRegistration")
 @bp.response(200, RegistrationSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Quá hạn huỷ")
 def cancel(workshop_id):
@@ -76,6 +86,7 @@ def cancel(workshop_id):
 
 
 @bp.route("/sessions/<int:session_id>/checkin", methods=["POST"])
+@bp.doc(operationId="checkIn")
 @bp.arguments(CheckinSchema)
 @bp.response(200, RegistrationSchema)
 @bp.alt_response(422, schema=ErrorSchema, description="Mã sai hoặc hết hạn")
@@ -86,7 +97,7 @@ def check_in(args, session_id):
         abort(404, message="Không tìm thấy buổi học.")
     _visible(session.workshop_id)
     try:
-        row = attendance.check_in(current_user, session, args["code"])
+        row = attendance_service.check_in(current_user, session, args["code"])
     except ServiceError as err:
         db.session.rollback()
         abort(err.status, message=err.message)
@@ -95,6 +106,7 @@ def check_in(args, session_id):
 
 
 @bp.route("/workshops/<int:workshop_id>/attendance")
+@bp.doc(operationId="getAttendance")
 @bp.response(200, AttendanceRowSchema(many=True))
 @bp.alt_response(403, schema=ErrorSchema, description="Không phải giảng viên của khoá hoặc quản lý")
 def attendance(workshop_id):

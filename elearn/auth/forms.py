@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..core.forms import Form
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -7,18 +7,18 @@ from ..core.once import OnceMixin
 from .models import ROLES
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Hãy nhập email."))])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Hãy nhập mật khẩu."))])
     remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
     next = HiddenField()
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Hãy nhập email."))])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(_l("Hãy nhập mật khẩu mới.")), Length(max=256)])
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"),
                             validators=[EqualTo("password", _l("Hai lần nhập mật khẩu không khớp."))])
@@ -29,16 +29,16 @@ class ChangePasswordForm(NewPasswordForm):
     revoke_tokens = BooleanField(_l("Thu hồi luôn mọi mã truy cập API của tôi"), default=True)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     lang = SelectField(_l("Ngôn ngữ"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
     next = HiddenField()
 
 
-class TokenForm(OnceMixin, FlaskForm):
+class TokenForm(OnceMixin, Form):
     name = StringField(_l("Tên gợi nhớ"), validators=[Length(max=100)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a CSRF-protected POST button (revoke, deactivate, …)."""
 
 
@@ -48,7 +48,7 @@ def role_choices():
     return [(r, role_label(r)) for r in ROLES]
 
 
-class UserForm(OnceMixin, FlaskForm):
+class UserForm(OnceMixin, Form):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Hãy nhập email.")), Length(max=254)])
     name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Hãy nhập họ và tên.")), Length(max=200)])
     role = SelectField(_l("Vai trò"))

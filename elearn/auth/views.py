@@ -14,6 +14,7 @@ from ..core.security import is_safe_next
 from ..extensions import db, login
 from ..orgs.models import OrgUnit
 from ..orgs.services import tree_rows, visible_units
+from ..core.http import db_int
 from . import bp, services
 from .forms import (ChangePasswordForm, ConfirmForm, ForgotForm, LanguageForm, LoginForm,
                     NewPasswordForm, TokenForm, UserForm, role_choices)
@@ -223,7 +224,7 @@ def admin_users():
     _require_admin()
     q = request.args.get("q", "").strip()
     role = request.args.get("role") or None
-    org_id = request.args.get("org", type=int)
+    org_id = request.args.get("org", type=db_int)
     page = paginate(services.list_users(current_user, q=q, org_id=org_id, role=role))
     return render_template("admin/users.html", page=page, q=q, role=role, org_id=org_id,
                            roles=role_choices(), orgs=_org_choices(current_user))

@@ -6,11 +6,11 @@ log under the same id. Anything under /api/ gets ``{"error": {"code", "message"}
 import logging
 import secrets
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, g, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 log = logging.getLogger("elearn.errors")
 
@@ -90,7 +90,8 @@ def _page(status, message, incident=None):
     if request_ctx.url_adapter is None:
         return _bare(status, message, incident)
     try:
-        return render_template("errors/error.html", status=status, message=message, incident=incident), status
+        return make_response(render_template("errors/error.html", status=status, message=message,
+                                             incident=incident), status)
     except Exception:
         log.exception("the error page for %s could not be rendered (incident %s)", status, incident)
         return _bare(status, message, incident)
@@ -101,7 +102,16 @@ def _bare(status, message, incident=None):
     return Response(text + "\n", status, mimetype="text/plain", headers={"Cache-Control": "no-store"})
 
 
+def _with_allow(e, resp):
+    """A 405 names the methods the URL does take (RFC 9110), like Werkzeug's own answer."""
+    if isinstance(e, MethodNotAllowed) and e.valid_methods:
+        resp.headers["Allow"] = ", ".join(e.valid_methods)
+    return resp
+
+
 def handle_http(e: HTTPException):
+    if isinstance(e, InternalServerError) and e.original_exception is not None:
+        return handle_unexpected(e.original_exception)
     status = e.code or 500
     if isinstance(e, CSRFError):
         message = _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và gửi lại.")
@@ -121,19 +131,78 @@ def handle_http(e: HTTPException):
         resp, st = json_error(status, message, code, **extra)
         if status == 401:
             resp.headers["WWW-Authenticate"] = 'Bearer realm="api"'
-        return resp, st
-    return _page(status, message)
+        return _with_allow(e, resp), st
+    return _with_allow(e, _page(status, message))
 
 
-def handle_unexpected(e: Exception):
-    if isinstance(e, HTTPException):
+def database_unavailable(e: BaseException) -> bool:
+    """The database cannot be reached or used right now (down, gone, locked, out of connections)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(e, (OperationalError, InterfaceError, PoolTimeout)):
+        return True
+    return isinstance(e, DBAPIError) and bool(e.connection_invalidated)
+
+
+def refused_by_database(e: BaseException) -> bool:
+    """The database refused a value (DataError: NUL in text, out of range, too long)."""
+    from sqlalchemy.exc import DataError
+
+    return isinstance(e, DataError)
+
+
+def _forget_request_state():
+    """After a failure, render the error page without touching the database again: roll the
+    session back (it may be broken) and treat the visitor as anonymous for this response."""
+    from ..extensions import db, login
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself is gone
+        log.debug("rollback failed while handling an error", exc_info=True)
+    try:
+        g._login_user = login.anonymous_user()
+    except Exception:
+        log.debug("could not reset the user while handling an error", exc_info=True)
+
+
+def handle_unexpected(e: BaseException):
+    if isinstance(e, HTTPException) and not (isinstance(e, InternalServerError) and e.original_exception):
         return handle_http(e)
+    if isinstance(e, InternalServerError):
+        e = e.original_exception
     incident = secrets.token_hex(4).upper()
-    log.exception("incident %s on %s %s", incident, request.method, request.path)
-    message = _messages()[500]
+    _forget_request_state()
+    if refused_by_database(e):
+        # A value that validation let through and the database refused (e.g. NUL in a text column on
+        # PostgreSQL, a number out of range): the transaction is rolled back, so nothing is stored.
+        log.warning("incident %s on %s %s: the database refused the data: %s", incident, request.method,
+                    request.path, getattr(e, "orig", e))
+        message = _("Dữ liệu gửi lên không lưu được (quá dài, quá lớn hoặc có ký tự không được phép). "
+                    "Hãy sửa rồi gửi lại.")
+        if wants_json():
+            return json_error(400, message, "bad_request")
+        return _page(400, message)
+    if database_unavailable(e):
+        status = 503
+        log.error("incident %s on %s %s: database unavailable: %s", incident, request.method, request.path,
+                  e, exc_info=e)
+    else:
+        status = 500
+        log.error("incident %s on %s %s", incident, request.method, request.path, exc_info=e)
+    try:
+        message = (_("Cơ sở dữ liệu tạm thời không truy cập được. Hãy thử lại sau ít phút.") if status == 503
+                   else _messages()[500])
+    except Exception:  # translations need the locale, which may need the user
+        message = "Cơ sở dữ liệu tạm thời không truy cập được." if status == 503 else "Đã có lỗi ở máy chủ."
     if wants_json():
-        return json_error(500, message, incident=incident)
-    return _page(500, message, incident)
+        resp, st = json_error(status, message, incident=incident)
+    else:
+        resp, st = _page(status, message, incident), status
+    if status == 503:
+        resp.headers["Retry-After"] = "60"
+    return resp, st
 
 
 def handle_service_error(e: ServiceError):

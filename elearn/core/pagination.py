@@ -1,6 +1,7 @@
 from flask import request
 
 from ..extensions import db
+from .http import db_int
 
 
 def paginate(stmt, per_page: int | None = None):
@@ -8,5 +9,5 @@ def paginate(stmt, per_page: int | None = None):
     from flask import current_app
 
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=db_int) or 1
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, max_per_page=100)

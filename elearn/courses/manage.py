@@ -119,7 +119,7 @@ def new_module(slug):
     course = _editable(slug)
     form = ModuleForm()
     form.prerequisites.choices = []
-    form.require.choices = [("all", "")]  # rules are set on the module's own page; None made validation fail (500)
+    form.require.choices = [("all", _("tất cả hoạt động bắt buộc"))]  # a new module has no activities yet
     if form.validate_on_submit():
         replay = once.claim(form)
         if replay is not None:

@@ -15,6 +15,7 @@ from ..courses import loaders
 from ..courses import services as courses
 from ..courses.models import Activity, ActivityProgress, Course
 from ..extensions import db
+from ..core.http import db_int
 from . import bp, certificates, services
 from .models import Certificate, CompletionOverride, CourseProgress
 from .permissions import can_manage_progress_in_course, can_revoke_certificates, can_view_progress_of
@@ -127,7 +128,7 @@ def trainee_progress(slug, user_id):
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        act = db.get_or_404(Activity, request.form.get("activity", type=int) or 0)
+        act = db.get_or_404(Activity, request.form.get("activity", type=db_int) or 0)
         if act.course_id != course.id:
             abort(404)
         try:

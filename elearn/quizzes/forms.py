@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..core.forms import Form
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateTimeLocalField, DecimalField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
 
-class QuizSettingsForm(FlaskForm):
+class QuizSettingsForm(Form):
     pass_mark = DecimalField(_l("Điểm đạt (%)"), places=0, validators=[NumberRange(0, 100, _l("Từ 0 đến 100."))])
     attempts_allowed = IntegerField(_l("Số lượt làm (0 = không giới hạn)"), validators=[NumberRange(0, 50, _l("Từ 0 đến 50."))])
     grading_method = SelectField(_l("Cách tính điểm"), choices=[
@@ -24,15 +24,15 @@ class QuizSettingsForm(FlaskForm):
     shuffle_answers = BooleanField(_l("Xáo thứ tự đáp án"))
 
 
-class QuestionUploadForm(FlaskForm):
+class QuestionUploadForm(Form):
     file = FileField(_l("Tệp câu hỏi (GIFT hoặc Moodle XML)"))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     token = HiddenField()
     skip_bad = BooleanField(_l("Bỏ qua các câu lỗi và nhập các câu còn lại"))
 
 
-class GradeForm(FlaskForm):
+class GradeForm(Form):
     mark = DecimalField(_l("Điểm"), places=2, validators=[NumberRange(0, 1000)])
     comment = TextAreaField(_l("Nhận xét"))

@@ -16,6 +16,7 @@ from ..core.text import vi_name_key
 from ..core.timeutil import LOCAL_TZ, to_local
 from ..courses import loaders
 from ..extensions import db
+from ..core.http import db_int
 from . import bank, bp, services, stats, types
 from .forms import ConfirmImportForm, GradeForm, QuestionUploadForm, QuizSettingsForm
 from .models import REVIEW_WHAT, REVIEW_WHEN, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizSlot
@@ -101,14 +102,14 @@ def change_slots(activity_id):
         for i, q in enumerate(chosen):
             quiz.slots.append(QuizSlot(position=start + i, question_id=q.id, mark=q.default_mark))
     elif action == "random":
-        cat = db.session.get(QuestionCategory, request.form.get("category", type=int) or 0)
-        count = request.form.get("count", 1, type=int) or 1
+        cat = db.session.get(QuestionCategory, request.form.get("category", type=db_int) or 0)
+        count = request.form.get("count", 1, type=db_int) or 1
         if cat is None or cat.course_id != course.id or not 1 <= count <= 50:
             flash(_("Hãy chọn nhóm câu hỏi và số câu từ 1 đến 50."), "error")
             return redirect(url_for("quizzes.manage", activity_id=activity_id))
         services.add_random_slot(quiz, cat, count)
     elif action == "remove":
-        slot = db.session.get(QuizSlot, request.form.get("slot", type=int) or 0)
+        slot = db.session.get(QuizSlot, request.form.get("slot", type=db_int) or 0)
         if slot is None or slot.quiz_id != quiz.activity_id:
             abort(404)
         quiz.slots.remove(slot)
@@ -144,7 +145,7 @@ def grading(activity_id):
         abort(403)
     if request.method == "POST":
         form = GradeForm()
-        answer = db.get_or_404(AttemptAnswer, request.form.get("answer", type=int) or 0)
+        answer = db.get_or_404(AttemptAnswer, request.form.get("answer", type=db_int) or 0)
         attempt = db.session.get(QuizAttempt, answer.attempt_id)
         if attempt.quiz_id != quiz.activity_id:
             abort(404)

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..core.forms import Form
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -7,7 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..core.once import OnceMixin
 
 
-class WorkshopForm(OnceMixin, FlaskForm):
+class WorkshopForm(OnceMixin, Form):
     title = StringField(_l("Tên lớp tập huấn"), validators=[DataRequired(_l("Hãy nhập tên lớp.")), Length(max=200)])
     description = TextAreaField(_l("Giới thiệu"), validators=[Length(max=5000)])
     capacity = IntegerField(_l("Số chỗ"), validators=[NumberRange(1, 1000, _l("Từ 1 đến 1000."))])
@@ -25,7 +25,7 @@ class WorkshopForm(OnceMixin, FlaskForm):
     posttest = SelectField(_l("Bài kiểm tra sau lớp (mở sau buổi cuối)"), coerce=int)
 
 
-class SessionForm(OnceMixin, FlaskForm):
+class SessionForm(OnceMixin, Form):
     title = StringField(_l("Tên buổi"), validators=[DataRequired(_l("Hãy nhập tên buổi.")), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Bắt đầu (giờ Việt Nam)"), format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired(_l("Hãy nhập giờ bắt đầu."))])
@@ -35,5 +35,5 @@ class SessionForm(OnceMixin, FlaskForm):
     trainer = StringField(_l("Giảng viên"), validators=[Length(max=200)])
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(Form):
     code = StringField(_l("Mã điểm danh"), validators=[DataRequired(_l("Hãy nhập mã.")), Length(max=12)])

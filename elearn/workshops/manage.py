@@ -22,6 +22,7 @@ from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.permissions import can_view_org
 from ..orgs.services import tree_rows, visible_units
+from ..core.http import db_int
 from . import bp, loaders, services
 from .forms import SessionForm, WorkshopForm
 from .models import Registration, Workshop, WorkshopSession, WorkshopTarget
@@ -206,7 +207,7 @@ def registrations(workshop_id):
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        reg = db.get_or_404(Registration, request.form.get("registration", type=int) or 0)
+        reg = db.get_or_404(Registration, request.form.get("registration", type=db_int) or 0)
         if reg.workshop_id != ws.id:
             abort(404)
         try:
@@ -223,8 +224,9 @@ def registrations(workshop_id):
     rows = db.session.execute(select(Registration, User).join(User, Registration.user_id == User.id)
                               .where(Registration.workshop_id == ws.id)).all()
     by_status = {}
-    for reg, user in sorted(rows, key=lambda r: (r[0].waitlisted_at or r[0].created_at) if r[0].status == "waitlisted"
-                            else vi_name_key(r[1].name)):
+    # The waitlist in queue order, everyone else by name: one key shape for all (a datetime never meets a tuple).
+    for reg, user in sorted(rows, key=lambda r: ((r[0].waitlisted_at or r[0].created_at).isoformat(), ())
+                            if r[0].status == "waitlisted" else ("", vi_name_key(r[1].name))):
         by_status.setdefault(reg.status, []).append((reg, user))
     return render_template("workshops/registrations.html", ws=ws, course=course, by_status=by_status,
                            form=ConfirmForm(), booked=services.booked_count(ws))
@@ -239,7 +241,7 @@ def approvals():
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        reg = db.get_or_404(Registration, request.form.get("registration", type=int) or 0)
+        reg = db.get_or_404(Registration, request.form.get("registration", type=db_int) or 0)
         user = db.session.get(User, reg.user_id)
         if not can_view_org(current_user, user.org):
             abort(404)
@@ -271,7 +273,7 @@ def bulk(workshop_id):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    unit = db.get_or_404(OrgUnit, request.form.get("unit", type=int) or 0)
+    unit = db.get_or_404(OrgUnit, request.form.get("unit", type=db_int) or 0)
     if not staff and not can_view_org(current_user, unit):
         abort(404)
     try:

@@ -33,8 +33,10 @@ def roster(session_id):
         else:
             booked = {u.id for u, _s in attendance.roster(session)}
             for key, value in request.form.items():
-                if key.startswith("u-") and value in ATTENDANCE and int(key[2:]) in booked:
-                    attendance.mark(session, int(key[2:]), value, current_user)
+                user_id = key[2:]
+                if key.startswith("u-") and user_id.isascii() and user_id.isdigit() and value in ATTENDANCE \
+                        and int(user_id) in booked:
+                    attendance.mark(session, int(user_id), value, current_user)
         db.session.commit()
         flash(_("Đã lưu điểm danh."), "success")
         return redirect(url_for("workshops.roster", session_id=session.id))

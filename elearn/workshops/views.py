@@ -12,6 +12,7 @@ from ..core.timeutil import utcnow
 from ..courses.models import Course
 from ..courses.services import is_staff
 from ..extensions import db
+from ..core.http import db_int
 from . import attendance, bp, loaders, services
 from .forms import CheckinForm
 from .models import CalendarFeed, Registration, Workshop, WorkshopSession
@@ -108,7 +109,7 @@ def cancel(workshop_id):
 @login_required
 def checkin():
     """Type the code the instructor shows, or scan its QR code (which fills the code in)."""
-    session_id = request.values.get("s", type=int)
+    session_id = request.values.get("s", type=db_int)
     session = db.session.get(WorkshopSession, session_id) if session_id else None
     form = CheckinForm(code=request.args.get("c", "")) if request.method == "GET" else CheckinForm()
     if session is None:
