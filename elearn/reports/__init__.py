@@ -3,6 +3,7 @@ with an audit log, server-drawn SVG charts and the annual review. Reads the prec
 rows only, never raw attempts or events."""
 from flask import Blueprint
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp = Blueprint("reports", __name__, url_prefix="/reports", static_folder="static")
 
 from . import models  # noqa: E402,F401  (the name-key listeners must be registered)
+from . import views  # noqa: E402,F401

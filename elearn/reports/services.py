@@ -414,3 +414,15 @@ def completions_by_month(course: Course, unit: OrgUnit, months: int = 12, now=No
             .group_by(month))
     counts = {k: n for k, n in db.session.execute(stmt)}
     return [(k, counts.get(k, 0)) for k in keys]
+
+
+# --- the export audit log ----------------------------------------------------------------------------
+
+def log_export(user, *, fmt: str, level: str, course: Course, unit: OrgUnit, filters: dict, rows: int):
+    from .models import ExportLog
+
+    entry = ExportLog(user_id=user.id, fmt=fmt, level=level, course_id=course.id, unit_id=unit.id,
+                      filters=filters, rows=rows)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
