@@ -63,7 +63,7 @@ def init_app(app):
         }},
         "security": [{"bearer": []}, {"cookie": []}],
     })
-    from . import courses, progress, quizzes, views, workshops  # noqa: F401
+    from . import courses, progress, quizzes, reports, views, workshops  # noqa: F401
 
     api.init_app(app)
     api.register_blueprint(bp)  # the spec (/api/v1/openapi.json) is served by the Api itself, read-only
