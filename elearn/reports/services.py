@@ -36,22 +36,39 @@ ATTENDED = ("present", "late")
 
 # --- who is enrolled ---------------------------------------------------------------------------
 
-def _enrolled_conditions(course: Course, unit: OrgUnit, user_org):
+def enrolment_paths(course: Course):
+    """The paths of the units whose subtrees are enrolled in ``course`` (a handful of rows)."""
+    return db.session.scalars(select(OrgUnit.path).join(Enrolment, Enrolment.org_id == OrgUnit.id)
+                              .where(Enrolment.course_id == course.id)).all()
+
+
+def _enrolled_conditions(course: Course, unit: OrgUnit, user_org, paths=None):
     """WHERE conditions on (User, ``user_org`` = the user's OrgUnit alias): active trainees in
-    ``unit``'s subtree enrolled in ``course`` by a unit at or above theirs, or by their own row."""
-    eo = aliased(OrgUnit, name="enrol_org")
-    by_org = (select(Enrolment.id).join(eo, Enrolment.org_id == eo.id)
-              .where(Enrolment.course_id == course.id, user_org.path.startswith(eo.path)).exists())
+    ``unit``'s subtree enrolled in ``course`` by a unit at or above theirs, or by their own row.
+
+    With ``paths`` (from ``enrolment_paths``) the org part is written with literal prefixes: TRUE
+    when a unit at or above ``unit`` is enrolled (the usual case), so the database checks nothing
+    per trainee; without it, one correlated EXISTS (a single self-contained query)."""
+    if paths is None:
+        eo = aliased(OrgUnit, name="enrol_org")
+        by_org = (select(Enrolment.id).join(eo, Enrolment.org_id == eo.id)
+                  .where(Enrolment.course_id == course.id, user_org.path.startswith(eo.path)).exists())
+    elif any(unit.path.startswith(p) for p in paths):
+        by_org = true()
+    else:
+        inside = [p for p in paths if p.startswith(unit.path)]
+        by_org = or_(*[user_org.path.startswith(p) for p in inside]) if inside else false()
     by_user = select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.user_id == User.id).exists()
     return (User.active.is_(True), User.role == "trainee", user_org.path.startswith(unit.path),
             or_(by_org, by_user))
 
 
-def enrolled_trainees(course: Course, unit: OrgUnit):
+def enrolled_trainees(course: Course, unit: OrgUnit, paths=None):
     """The reverse of enrolment, as one SELECT of user ids: active trainees in ``unit``'s subtree
-    enrolled in ``course`` (through an org-subtree enrolment or an individual one)."""
+    enrolled in ``course`` (through an org-subtree enrolment or an individual one). ``paths``
+    (``enrolment_paths(course)``) makes it cheaper on big trees; without it, it stands alone."""
     o = aliased(OrgUnit, name="user_org")
-    return select(User.id).join(o, User.org_id == o.id).where(*_enrolled_conditions(course, unit, o))
+    return select(User.id).join(o, User.org_id == o.id).where(*_enrolled_conditions(course, unit, o, paths))
 
 
 def course_due(course: Course):
@@ -124,16 +141,24 @@ def children_of(unit: OrgUnit):
     return sorted(units, key=lambda u: vi_collate(u.name))
 
 
-def _bucketed(course, unit):
-    """(user_id, bucket) for every enrolled trainee: the bucket is the child of ``unit`` that holds
-    the trainee's unit, or ``unit`` itself for trainees placed directly in it."""
+def _enrolled_by_org(course, unit, paths):
+    """(user_id, org_id) of every enrolled trainee, as a subquery."""
     o = aliased(OrgUnit, name="user_org")
-    child = aliased(OrgUnit, name="child")
-    bucket = func.coalesce(child.id, literal(unit.id)).label("bucket")
-    return (select(User.id.label("user_id"), bucket)
+    return (select(User.id.label("user_id"), User.org_id.label("org_id"))
             .join(o, User.org_id == o.id)
-            .outerjoin(child, and_(child.parent_id == unit.id, o.path.startswith(child.path)))
-            .where(*_enrolled_conditions(course, unit, o))).subquery("enrolled")
+            .where(*_enrolled_conditions(course, unit, o, paths))).subquery("enrolled")
+
+
+def _bucket_map(unit):
+    """{org id: the child of ``unit`` holding it, or ``unit`` itself} for ``unit``'s subtree (one
+    query over the units, not the trainees: grouping is by the trainee's unit in SQL, and the
+    roll-up to children is done here, so no LIKE join runs per trainee)."""
+    out = {}
+    cut = len(unit.path)
+    for uid, path in db.session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.path.startswith(unit.path))):
+        rest = path[cut:].split("/", 1)[0]
+        out[uid] = int(rest) if rest else unit.id
+    return out
 
 
 def course_quizzes(course):
@@ -145,7 +170,7 @@ def course_quizzes(course):
 
 def completion_report(course: Course, unit: OrgUnit, *, now=None) -> CompletionReport:
     """One row per child unit of ``unit`` (plus one for trainees placed in ``unit`` itself, when
-    there are any) and a total row. Five queries, whatever the number of trainees."""
+    there are any) and a total row. Seven queries, whatever the number of trainees."""
     from .permissions import grades_visible
 
     now = now or utcnow()
@@ -155,35 +180,40 @@ def completion_report(course: Course, unit: OrgUnit, *, now=None) -> CompletionR
     rows = {c.id: UnitRow(c.id, c.code, c.name, show_grades=show_grades) for c in children}
     self_row = UnitRow(unit.id, unit.code, unit.name, is_self=True, show_grades=show_grades)
 
-    e = _bucketed(course, unit)
+    e = _enrolled_by_org(course, unit, enrolment_paths(course))
+    bucket_of = _bucket_map(unit)
     cp = aliased(CourseProgress)
     complete = cp.state == "complete"
-    agg = (select(e.c.bucket, func.count(),
+    agg = (select(e.c.org_id, func.count(),
                   func.sum(case((cp.id.is_(None), 1), else_=0)),
                   func.sum(case((complete, 1), else_=0)),
                   func.sum(case((complete, cp.grade), else_=None)),
                   func.count(case((complete, cp.grade), else_=None)))
            .select_from(e)
            .outerjoin(cp, and_(cp.user_id == e.c.user_id, cp.course_id == course.id))
-           .group_by(e.c.bucket))
-    for bucket, enrolled, not_started, completed, grade_sum, grade_n in db.session.execute(agg):
-        row = rows.get(bucket, self_row)
-        row.enrolled, row.not_started, row.completed = enrolled, not_started or 0, completed or 0
-        row.in_progress = enrolled - row.not_started - row.completed
-        row.grade_sum, row.grade_n = float(grade_sum or 0), grade_n or 0
-        row.overdue = (enrolled - row.completed) if past_due else 0
+           .group_by(e.c.org_id))
+    for org_id, enrolled, not_started, completed, grade_sum, grade_n in db.session.execute(agg):
+        row = rows.get(bucket_of.get(org_id), self_row)
+        row.enrolled += enrolled
+        row.not_started += not_started or 0
+        row.completed += completed or 0
+        row.in_progress = row.enrolled - row.not_started - row.completed
+        row.grade_sum += float(grade_sum or 0)
+        row.grade_n += grade_n or 0
+        row.overdue = (row.enrolled - row.completed) if past_due else 0
 
-    att = (select(e.c.bucket, func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0)), func.count())
+    att = (select(e.c.org_id, func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0)), func.count())
            .select_from(e)
            .join(Attendance, Attendance.user_id == e.c.user_id)
            .join(WorkshopSession, WorkshopSession.id == Attendance.session_id)
            .join(Workshop, Workshop.id == WorkshopSession.workshop_id)
            .where(Workshop.course_id == course.id, Workshop.status != "cancelled",
                   WorkshopSession.status != "cancelled")
-           .group_by(e.c.bucket))
-    for bucket, attended, marked in db.session.execute(att):
-        row = rows.get(bucket, self_row)
-        row.attended, row.marked = attended or 0, marked
+           .group_by(e.c.org_id))
+    for org_id, attended, marked in db.session.execute(att):
+        row = rows.get(bucket_of.get(org_id), self_row)
+        row.attended += attended or 0
+        row.marked += marked
 
     out = list(rows.values())
     if self_row.enrolled or self_row.marked:
@@ -281,7 +311,7 @@ def trainee_query(course: Course, unit: OrgUnit, *, state=None, overdue_only=Fal
             .outerjoin(Certificate, and_(Certificate.user_id == User.id, Certificate.course_id == course.id,
                                          Certificate.revoked_at.is_(None)))
             .outerjoin(UserNameKey, UserNameKey.user_id == User.id)
-            .where(*_enrolled_conditions(course, unit, o)))
+            .where(*_enrolled_conditions(course, unit, o, enrolment_paths(course))))
     not_complete = or_(cp.id.is_(None), cp.state != "complete")
     if state == "not_started":
         stmt = stmt.where(cp.id.is_(None))
@@ -410,7 +440,8 @@ def completions_by_month(course: Course, unit: OrgUnit, months: int = 12, now=No
     month = _local_month(cp.completed_at)
     stmt = (select(month, func.count()).where(cp.course_id == course.id, cp.state == "complete",
                                               cp.completed_at.is_not(None),
-                                              cp.user_id.in_(enrolled_trainees(course, unit)))
+                                              cp.user_id.in_(enrolled_trainees(course, unit,
+                                                                                enrolment_paths(course))))
             .group_by(month))
     counts = {k: n for k, n in db.session.execute(stmt)}
     return [(k, counts.get(k, 0)) for k in keys]
