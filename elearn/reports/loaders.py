@@ -141,3 +141,17 @@ def scope_chain(user, unit):
     if user.role == "manager":
         chain = [u for u in chain if u.is_within(user.org)]
     return chain
+
+
+def load_year(value) -> int:
+    from ..core.timeutil import to_local, utcnow
+
+    if value in (None, ""):
+        return to_local(utcnow()).year
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        year = 0
+    if not 2000 <= year <= 2100:
+        raise ServiceError(_("Năm không hợp lệ."), status=400, code="bad_request", field="year")
+    return year

@@ -98,3 +98,15 @@ def export_csv():
 @login_required
 def export_xlsx():
     return _export("xlsx")
+
+
+@bp.route("/annual")
+@login_required
+def annual():
+    """The annual review of a unit: this year against last, per child unit. Printable on A4."""
+    loaders.require_reports(current_user)
+    unit = loaders.load_unit(current_user, (request.args.get("unit") or "").strip())
+    year = loaders.load_year(request.args.get("year"))
+    rows, total = services.annual_review(unit, year)
+    return render_template("reports/annual.html", unit=unit, year=year, rows=rows, total=total,
+                           chain=loaders.scope_chain(current_user, unit))
