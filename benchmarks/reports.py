@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/reports.py [--trainees 20000] [--database-url URL] [--runs 5]
 
-Without --database-url it builds a throwaway SQLite database; with a PostgreSQL URL it uses that
-(empty) database. It runs `flask db upgrade` and `flask demo scale --trainees N` (timed), then in
+Without --database-url it builds a throwaway SQLite database; with a PostgreSQL URL it EMPTIES that
+database first (`flask db downgrade base`): give it a throwaway one. It runs `flask db upgrade` and `flask demo scale --trainees N` (timed), then in
 one process, signed in as an admin through the test client (full Flask request, no network):
   * the province-level completion page and API: median server time over --runs, and queries;
   * the trainee-level CSV of the whole province: time to stream it all, rows, and peak RSS.
@@ -33,6 +33,8 @@ def main():
     url = args.database_url or f"sqlite:///{inst}/bench.sqlite"
     env = dict(os.environ, ELEARN_INSTANCE_PATH=inst, ELEARN_DATABASE_URL=url, ELEARN_SECRET_KEY="b" * 48)
     flask = [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "app"]
+    if args.database_url:  # a throwaway database: start from nothing
+        subprocess.run(flask + ["db", "downgrade", "base"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run(flask + ["db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     t = time.perf_counter()
     out = subprocess.run(flask + ["demo", "scale", "--trainees", str(args.trainees)], env=env, cwd=ROOT,

@@ -177,5 +177,10 @@ def scale_cmd(trainees, code):
     courses = db.session.scalars(select(Course).where(Course.status == "published").order_by(Course.id)).all()[:3]
     province, units, n = build_province(trainees, courses, code=code)
     db.session.commit()
+    from sqlalchemy import text
+
+    with db.engine.connect() as conn:  # fresh statistics for the planner after the bulk insert
+        conn.execute(text("ANALYZE"))
+        conn.commit()
     click.echo(f"Đã tạo {province.name} ({code}): {len(units)} đơn vị cấp dưới, {n} học viên, "
                f"{len(courses)} khoá học, trong {time.perf_counter() - started:.1f} giây.")
