@@ -28,18 +28,20 @@ def main():
     ap.add_argument("--trainees", type=int, default=20000)
     ap.add_argument("--database-url")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--reuse", action="store_true", help="the database already holds the province (SC)")
     args = ap.parse_args()
     inst = tempfile.mkdtemp(prefix="elearn-bench-")
     url = args.database_url or f"sqlite:///{inst}/bench.sqlite"
     env = dict(os.environ, ELEARN_INSTANCE_PATH=inst, ELEARN_DATABASE_URL=url, ELEARN_SECRET_KEY="b" * 48)
     flask = [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "app"]
-    if args.database_url:  # a throwaway database: start from nothing
-        subprocess.run(flask + ["db", "downgrade", "base"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run(flask + ["db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    t = time.perf_counter()
-    out = subprocess.run(flask + ["demo", "scale", "--trainees", str(args.trainees)], env=env, cwd=ROOT,
-                         check=True, capture_output=True, text=True).stdout
-    print(f"demo scale --trainees {args.trainees}: {time.perf_counter() - t:.1f} s  ({out.strip()})")
+    if not args.reuse:
+        if args.database_url:  # a throwaway database: start from nothing
+            subprocess.run(flask + ["db", "downgrade", "base"], env=env, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(flask + ["db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+        t = time.perf_counter()
+        out = subprocess.run(flask + ["demo", "scale", "--trainees", str(args.trainees)], env=env, cwd=ROOT,
+                             check=True, capture_output=True, text=True).stdout
+        print(f"demo scale --trainees {args.trainees}: {time.perf_counter() - t:.1f} s  ({out.strip()})")
 
     from sqlalchemy import event, select
 

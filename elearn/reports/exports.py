@@ -59,8 +59,11 @@ TRAINEE_WIDTHS = [12, 30, 30, 14, 36, 16, 12, 8, 20, 18, 16, 10]
 TRAINEE_DATE_COLUMNS = (8, 9)
 
 
-def trainee_records(rows, state_labels):
-    yes, no = _("Có"), _("Không")
+def yes_no():
+    return _("Có"), _("Không")
+
+
+def trainee_records(rows, state_labels, yes="Có", no="Không"):
     for t in rows:
         yield [t.id, t.name, t.email, t.unit_code, t.unit_name, state_labels[t.state], t.percent, t.grade,
                _local_date(t.last_activity_at), _local_date(t.completed_at), t.certificate_code or "",

@@ -52,8 +52,26 @@ def trainee(user_id):
                            chain=loaders.scope_chain(current_user, trainee.org))
 
 
+def _trainee_records_later(app, course_id, unit_id, show_grades, filters, labels, yes, no):
+    """The trainee rows of an export, read while the response streams. A plain generator: nothing
+    runs until the server asks for the first chunk, and then it works in its own app context (the
+    request's is gone by then), so a response that is dropped unread leaves nothing behind."""
+    from ..courses.models import Course
+    from ..extensions import db
+    from ..orgs.models import OrgUnit
+    from . import exports
+
+    with app.app_context():
+        try:
+            course, unit = db.session.get(Course, course_id), db.session.get(OrgUnit, unit_id)
+            rows = services.iter_trainees(course, unit, show_grades=show_grades, **filters)
+            yield from exports.trainee_records(rows, labels, yes, no)
+        finally:
+            db.session.remove()
+
+
 def _export(fmt):
-    from flask import Response, stream_with_context
+    from flask import Response
 
     from ..extensions import db
     from . import exports
@@ -64,25 +82,25 @@ def _export(fmt):
         report = services.completion_report(req.course, req.unit)
         rows = services.sort_unit_rows(services.filter_unit_rows(report.rows, state=req.state,
                                                                  overdue_only=req.overdue_only), req.sort, req.desc)
-        count = len(rows) + 1  # and the total row
         header, widths, dates = exports.unit_header(), exports.UNIT_WIDTHS, ()
-        records = exports.unit_records(rows, report.total)
+        records = list(exports.unit_records(rows, report.total))  # a few rows, read now
+        count = len(records)
     else:
         show = grades_visible(services.course_quizzes(req.course))
         count = services.count_trainees(services.trainee_query(req.course, req.unit, **req.filters()))
         header, widths, dates = exports.trainee_header(), exports.TRAINEE_WIDTHS, exports.TRAINEE_DATE_COLUMNS
-        records = exports.trainee_records(
-            services.iter_trainees(req.course, req.unit, show_grades=show, **req.filters()), _state_labels())
+        records = _trainee_records_later(current_app._get_current_object(), req.course.id, req.unit.id, show,
+                                         req.filters(), _state_labels(), *exports.yes_no())
     services.log_export(current_user, fmt=fmt, level=req.level, course=req.course, unit=req.unit,
                         filters=req.as_log(), rows=count)
-    db.session.commit()
     name = f"hoan-thanh-{req.course.slug}-{req.unit.code}-{req.level}.{fmt}"
+    db.session.commit()
     if fmt == "csv":
         body, mime = exports.csv_stream(header, records), "text/csv; charset=utf-8"
     else:
         body = exports.xlsx_stream(header, records, widths, dates)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    resp = Response(stream_with_context(body), mimetype=mime)
+    resp = Response(body, mimetype=mime)
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -104,3 +104,16 @@ def test_refused_export_is_not_logged_and_writes_nothing(tree, client, auth):
     r = client.get("/reports/completion.csv?course=khoa-a&unit=D2&level=trainee")
     assert r.status_code == 404
     assert db.session.scalar(select(ExportLog.id)) is None
+
+
+def test_an_export_dropped_unread_leaves_nothing_behind(tree, client, auth):
+    import gc
+
+    auth.login("mp@example.vn")
+    for fmt in ("csv", "xlsx"):
+        r = client.get(f"/reports/completion.{fmt}?course=khoa-a&unit=P&level=trainee")
+        assert r.status_code == 200
+        del r
+        gc.collect()
+        page = client.get("/reports/completion?course=khoa-a&unit=C1")
+        assert page.status_code == 200 and "Nguyễn Văn An" in page.get_data(as_text=True)
