@@ -39,6 +39,7 @@ def test_unit_csv_is_what_the_page_shows(tree, client, auth):
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert r.is_streamed
     assert 'filename="hoan-thanh-khoa-a-P-unit.csv"' in r.headers["Content-Disposition"]
+    assert r.headers["Cache-Control"] == "no-store"
     rows = _csv(r)
     assert rows[0][:3] == ["Mã đơn vị", "Đơn vị", "Ghi danh"]
     assert rows[1] == ["D2", "Thư viện huyện Ba Vì", "2", "1", "0", "1", "50.0", "90.0", "", "0"]
