@@ -145,6 +145,7 @@ def _register_blueprints(app):
     from .orgs import bp as orgs_bp
     from .progress import bp as progress_bp
     from .quizzes import bp as quizzes_bp
+    from .reports import bp as reports_bp
     from .workshops import bp as workshops_bp
 
     app.register_blueprint(home_bp)
@@ -154,6 +155,7 @@ def _register_blueprints(app):
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(progress_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(reports_bp)
     api.init_app(app)
 
 

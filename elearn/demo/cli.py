@@ -151,3 +151,36 @@ def load_cmd(reset_passwords):
             click.echo(f"  {role:<10} {email:<28} {password}")
     else:
         click.echo("Tài khoản trình diễn đã có; mật khẩu không đổi (dùng --reset-passwords để đặt lại).")
+
+
+@demo_cli.command("scale")
+@click.option("--trainees", type=click.IntRange(1, 1_000_000), default=20_000, show_default=True,
+              help="Số học viên của tỉnh mô phỏng.")
+@click.option("--code", default="SC", show_default=True, help="Mã đơn vị cấp tỉnh mô phỏng.")
+def scale_cmd(trainees, code):
+    """A synthetic province for benchmarks: communes, trainees, enrolment in the demo courses and
+    progress rows in every state, inserted in batches."""
+    import time
+
+    from sqlalchemy import select
+
+    from ..courses.models import Course
+    from ..reports.scale import build_province
+
+    started = time.perf_counter()
+    if orgs.get_by_code(code):
+        raise click.ClickException(f"Đơn vị {code} đã có; hãy chọn mã khác (--code) hoặc dùng cơ sở dữ liệu mới.")
+    if not db.session.scalar(select(Course.id).where(Course.status == "published")):
+        load_orgs()
+        load_accounts()
+        load_courses()
+    courses = db.session.scalars(select(Course).where(Course.status == "published").order_by(Course.id)).all()[:3]
+    province, units, n = build_province(trainees, courses, code=code)
+    db.session.commit()
+    from sqlalchemy import text
+
+    with db.engine.connect() as conn:  # fresh statistics for the planner after the bulk insert
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    click.echo(f"Đã tạo {province.name} ({code}): {len(units)} đơn vị cấp dưới, {n} học viên, "
+               f"{len(courses)} khoá học, trong {time.perf_counter() - started:.1f} giây.")

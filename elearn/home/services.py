@@ -38,3 +38,55 @@ def counts_by_role(root: OrgUnit | None):
 
 def colleagues_count(unit: OrgUnit) -> int:
     return db.session.scalar(select(func.count(User.id)).where(User.org_id == unit.id, User.active.is_(True)))
+
+
+def usage_figures(root: OrgUnit | None, now=None):
+    """Active accounts in ``root``'s subtree (everything for None) by their last sign-in: within
+    the last 5 minutes, today, this month (Việt Nam time) and ever. One query."""
+    from datetime import datetime, time, timedelta, timezone
+
+    from sqlalchemy import case
+
+    from ..core.timeutil import LOCAL_TZ, to_local, utcnow
+
+    now = now or utcnow()
+    local = to_local(now)
+    day = datetime.combine(local.date(), time(0), tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+    month = datetime.combine(local.date().replace(day=1), time(0), tzinfo=LOCAL_TZ).astimezone(
+        timezone.utc).replace(tzinfo=None)
+    seen = User.last_login_at
+
+    def since(t):
+        return func.sum(case((seen >= t, 1), else_=0))
+
+    stmt = select(since(now - timedelta(minutes=5)), since(day), since(month),
+                  func.count(seen)).where(User.active.is_(True))
+    if root is not None:
+        stmt = stmt.where(User.org_id.in_(subtree_ids(root)))
+    now5, today, this_month, total = db.session.execute(stmt).one()
+    return {"now": now5 or 0, "today": today or 0, "month": this_month or 0, "total": total or 0}
+
+
+def pending_approvals(viewer) -> int:
+    """Workshop sign-up requests waiting for a decision, from trainees in ``viewer``'s scope."""
+    from ..orgs.services import scope_to_viewer
+    from ..workshops.models import Registration
+
+    stmt = scope_to_viewer(select(func.count(Registration.id)).join(User, Registration.user_id == User.id)
+                           .where(Registration.status == "requested"), User.org_id, viewer)
+    return db.session.scalar(stmt) or 0
+
+
+def needs_action(viewer, unit: OrgUnit, courses, lowest: int = 3):
+    """Per course: the child units of ``unit`` with the lowest completion (those with trainees),
+    and how many trainees are overdue. A fixed number of queries per course."""
+    from ..reports import services as reports
+
+    out = []
+    for course in courses:
+        rep = reports.completion_report(course, unit)
+        rows = [r for r in rep.rows if r.enrolled]
+        rows.sort(key=lambda r: (r.completion_rate, r.unit_name))
+        out.append({"course": course, "lowest": rows[:lowest], "overdue": rep.total.overdue,
+                    "total": rep.total})
+    return out

@@ -17,10 +17,17 @@ def index():
     if user.role == "admin":
         ctx["by_role"] = services.counts_by_role(None)
         ctx["unit_count"] = db.session.query(OrgUnit).count()
+        ctx["usage"] = services.usage_figures(None)
         return render_template("home/admin.html", **ctx)
     if user.role == "manager":
+        from ..reports.loaders import report_courses
+
         ctx["rows"] = services.subtree_summary(user.org)
         ctx["by_role"] = services.counts_by_role(user.org)
+        ctx["usage"] = services.usage_figures(user.org)
+        ctx["pending"] = services.pending_approvals(user)
+        ctx["actions"] = services.needs_action(user, user.org, [c for c in report_courses(user)
+                                                                if c.status == "published"])
         return render_template("home/manager.html", **ctx)
     if user.role == "instructor":
         ctx["by_role"] = services.counts_by_role(None)
