@@ -32,6 +32,14 @@ def review_options(quiz, attempt, now=None) -> set:
     return set(review.get(when, []))
 
 
+def marks_released(quiz, now=None) -> bool:
+    """Whether trainees' marks for a finished attempt are out now, past the "immediately" window: the
+    moment is "closed" once the quiz has closed, "open" before. Reports use it for course averages."""
+    now = now or utcnow()
+    when = "closed" if quiz.close_at and now >= quiz.close_at else "open"
+    return "marks" in set((quiz.review or {}).get(when, []))
+
+
 def can_see_marks(user, quiz, attempt=None, now=None, *, attempts=None, is_staff: bool = False) -> bool:
     """THE rule for showing a grade: every place that shows a score, a grade or pass/fail asks it.
 

@@ -1,6 +1,7 @@
 """Who may see which report. Pure functions of the user, the unit, the course and facts the caller
 loaded; the views and the API both go through ``elearn.reports.loaders``."""
 from ..core.timeutil import utcnow
+from ..quizzes.permissions import marks_released
 
 REPORT_ROLES = ("manager", "admin", "instructor")
 
@@ -34,19 +35,9 @@ def can_view_trainee_report(user, trainee, *, is_staff: bool = False) -> bool:
 
 
 def grades_visible(quizzes, now=None) -> bool:
-    """Whether a course's average grade may be shown in reports.
-
-    Rule applied: a grade is shown only where the trainees themselves may see their marks, so
-    every quiz of the course must let marks out in review once an attempt is over: "marks" is in
-    the quiz's review options for "open" (after the attempt, while the quiz is open), or the quiz
-    has closed and "marks" is in its "closed" options. A course without quizzes has no grades to
-    hide and counts as visible (its grades are empty anyway).
-    """
+    """Whether a course's average grade may be shown in reports: only where the trainees themselves
+    may see their marks, so every quiz of the course must have released them
+    (``quizzes.permissions.marks_released``, the same review rule as the quiz pages and the API).
+    A course without quizzes has no grades to hide."""
     now = now or utcnow()
-    for quiz in quizzes:
-        review = quiz.review or {}
-        closed = quiz.close_at is not None and now >= quiz.close_at
-        allowed = set(review.get("closed" if closed else "open", []))
-        if "marks" not in allowed:
-            return False
-    return True
+    return all(marks_released(quiz, now) for quiz in quizzes)

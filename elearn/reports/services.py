@@ -12,7 +12,7 @@ Overdue: the course's due date has passed and the trainee has not completed.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, or_, select, true, false
+from sqlalchemy import and_, case, func, or_, select, true, false
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
