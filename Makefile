@@ -5,13 +5,21 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install translations extract-messages e2e-deps clean
+.PHONY: run test lint install lock translations extract-messages e2e-deps clean
 
-$(STAMP): pyproject.toml
+# Installs come from requirements.lock (exact versions, made by `make lock` from the lower bounds in
+# pyproject.toml), so every machine and CI run gets the same packages.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]'
 	touch $(STAMP)
+
+# Re-pin after changing dependencies in pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/python -m pip install -q pip-tools
+	$(BIN)/pip-compile --extra test --strip-extras -q --no-header --no-emit-index-url --no-emit-find-links \
+	  --annotation-style line -o requirements.lock pyproject.toml
 
 install: $(STAMP) translations
 
