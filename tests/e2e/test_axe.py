@@ -73,6 +73,7 @@ PAGES = [(role, path) for role in ("admin", "instructor", "manager", "trainee") 
 PAGES += [("admin", "/admin/users"), ("admin", "/admin/orgs/")]
 PAGES += [("trainee", "/courses/"), ("trainee", COURSE_PAGE), ("trainee", LESSON_PAGE), ("trainee", ATTEMPT_PAGE)]
 PAGES += [("trainee", WORKSHOPS_PAGE), ("trainee", DEMO_WORKSHOP_PAGE)]
+PAGES += [("manager", "/reports/completion"), ("manager", "/reports/annual"), ("admin", "/reports/completion")]
 
 
 @pytest.mark.parametrize("role,path", PAGES, ids=[f"{r}:{p}" for r, p in PAGES])

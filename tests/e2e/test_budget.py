@@ -100,7 +100,8 @@ def test_login_page_cold_load_budget(new_context):
 ROLE_PAGES = [("admin", "/"), ("instructor", "/"), ("manager", "/"), ("trainee", "/"),
               ("trainee", "/account"), ("admin", "/admin/users"), ("admin", "/admin/orgs/"),
               ("trainee", "/courses/"), ("trainee", COURSE_PAGE), ("trainee", LESSON_PAGE),
-              ("trainee", ATTEMPT_PAGE), ("trainee", WORKSHOPS_PAGE), ("trainee", DEMO_WORKSHOP_PAGE)]
+              ("trainee", ATTEMPT_PAGE), ("trainee", WORKSHOPS_PAGE), ("trainee", DEMO_WORKSHOP_PAGE),
+              ("manager", "/reports/completion"), ("manager", "/reports/annual")]
 
 
 @pytest.mark.parametrize("role,path", ROLE_PAGES, ids=[f"{r}:{p}" for r, p in ROLE_PAGES])

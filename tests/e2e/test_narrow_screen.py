@@ -45,6 +45,8 @@ OTHER_PAGES = [
     pytest.param("trainee", ATTEMPT_PAGE, id=f"trainee:{ATTEMPT_PAGE}"),
     pytest.param("trainee", WORKSHOPS_PAGE, id=f"trainee:{WORKSHOPS_PAGE}"),
     pytest.param("trainee", DEMO_WORKSHOP_PAGE, id=f"trainee:{DEMO_WORKSHOP_PAGE}"),
+    pytest.param("manager", "/reports/completion", id="manager:/reports/completion"),
+    pytest.param("manager", "/reports/annual", id="manager:/reports/annual"),
 ]
 
 
