@@ -236,15 +236,33 @@ def _require_admin():
         abort(403)
 
 
-def _org_choices(viewer):
-    return [(u.id, "— " * level + u.name) for u, level in tree_rows(visible_units(viewer))]
+def _org_choices(viewer, keep=None):
+    """Units for the picker: archived ones are hidden, except ``keep`` (a user's current unit)."""
+    choices = [(u.id, "— " * level + u.name) for u, level in tree_rows(visible_units(viewer))]
+    if keep is not None and keep.archived_at is not None:
+        choices.append((keep.id, _("%(name)s (đã lưu trữ)", name=keep.name)))
+    return choices
 
 
 @bp.route("/admin/users")
 @login_required
 def admin_users():
+    _require_admin()
+    return _user_list("auth.admin_users")
+
+
+@bp.route("/users")
+@login_required
+def scoped_users():
+    """Managers: the (read-only) accounts of their subtree, where they re-send expired invitations."""
+    if current_user.role == "admin":
+        return redirect(url_for("auth.admin_users"))
     if not can_list_users(current_user):
         abort(403)
+    return _user_list("auth.scoped_users")
+
+
+def _user_list(endpoint):
     q = request.args.get("q", "").strip()
     role = request.args.get("role") or None
     org_id = request.args.get("org", type=int)
@@ -254,7 +272,7 @@ def admin_users():
                            roles=role_choices(), orgs=_org_choices(current_user),
                            invitations=services.invitation_states(page.items), resend_form=ConfirmForm(),
                            can_edit=can_manage_users(current_user), can_resend=can_resend_invitation,
-                           can_import=can_import_users(current_user))
+                           can_import=can_import_users(current_user), endpoint=endpoint)
 
 
 @bp.route("/admin/users/<int:user_id>/invite", methods=["POST"])
@@ -264,6 +282,7 @@ def admin_user_invite(user_id):
     user = db.get_or_404(User, user_id)
     if not can_resend_invitation(current_user, user):
         abort(403)
+    back = url_for("auth.admin_users" if current_user.role == "admin" else "auth.scoped_users")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -271,15 +290,15 @@ def admin_user_invite(user_id):
     except ServiceError as err:
         db.session.rollback()
         flash(err.message, "error")
-        return redirect(url_for("auth.admin_users"))
+        return redirect(back)
     except MailError:
         db.session.rollback()
         flash(_("Chưa gửi được thư mời lúc này. Hãy thử lại sau ít phút."), "error")
-        return redirect(url_for("auth.admin_users")), 503
+        return redirect(back), 503
     db.session.commit()
     security_event("invitation_sent", user_id=user.id, email=user.email, by=current_user.id)
     flash(_("Đã gửi lại lời mời cho %(email)s.", email=user.email), "success")
-    return redirect(url_for("auth.admin_users"))
+    return redirect(back)
 
 
 @bp.route("/admin/users/import", methods=["GET", "POST"])
@@ -382,7 +401,7 @@ def admin_user_edit(user_id):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     form.role.choices = role_choices()
-    form.org_id.choices = _org_choices(current_user)
+    form.org_id.choices = _org_choices(current_user, keep=user.org)
     if form.validate_on_submit():
         if user.id == current_user.id and (not form.active.data or form.role.data != "admin"):
             form.form_errors.append(_("Bạn không thể tự khoá hoặc tự bỏ quyền quản trị của mình."))

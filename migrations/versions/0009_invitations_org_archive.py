@@ -1,7 +1,9 @@
 """invitations (their own "set your password" links) and archived org units
 
 - ``invitations``: one row per invitation mail; only the token's SHA-256 is stored; 7 days, single use;
-- ``org_units.archived_at``: archived units are hidden from pickers, their users stay.
+- ``org_units.archived_at``: archived units are hidden from pickers, their users stay;
+- org codes are normalised to upper case (a code whose upper-case form another unit already has is
+  left as it is, so no row is lost). The downgrade keeps the upper-case codes.
 
 Revision ID: 0009
 Revises: 0006
@@ -37,6 +39,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_invitations_user_id'), ['user_id'], unique=False)
     with op.batch_alter_table('org_units', schema=None) as batch_op:
         batch_op.add_column(sa.Column('archived_at', sa.DateTime(), nullable=True))
+    op.execute(sa.text(
+        "UPDATE org_units SET code = UPPER(code) WHERE code <> UPPER(code) AND NOT EXISTS "
+        "(SELECT 1 FROM org_units AS o2 WHERE o2.id <> org_units.id AND UPPER(o2.code) = UPPER(org_units.code))"))
 
 
 def downgrade():
