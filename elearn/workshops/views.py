@@ -45,7 +45,7 @@ def detail(workshop_id):
     live = [s for s in ws.sessions if s.status == "scheduled" and s.starts_at - attendance.CHECKIN_EARLY <= now <= s.ends_at]
     return render_template("workshops/detail.html", ws=ws, course=course, reg=reg, staff=staff,
                            booked=services.booked_count(ws), why=services.why_not_signup(current_user, ws, now),
-                           outcome=attendance.outcome(ws, current_user.id, now) if reg else None,
+                           shown=attendance.shown_status(ws, reg, now),
                            form=ConfirmForm(), checkin=CheckinForm(formdata=None), live=live,
                            missing=services.prework_missing(current_user, ws) if ws.prework_before == "attend" else [],
                            bulk_units=_bulk_units(ws, staff))
