@@ -90,7 +90,8 @@ def cancel(workshop_id):
     if request.method == "GET":
         return render_template("admin/confirm.html", form=form, title=_("Huỷ đăng ký"),
                                message=_("Huỷ đăng ký lớp “%(t)s”? Chỗ của bạn sẽ được chuyển cho người trong danh sách chờ.", t=ws.title),
-                               cancel=url_for("workshops.detail", workshop_id=ws.id), button=_("Huỷ đăng ký"))
+                               cancel=url_for("workshops.detail", workshop_id=ws.id), button=_("Huỷ đăng ký"),
+                               keep=_("Giữ chỗ"))
     if not form.validate_on_submit():
         abort(400)
     try:
