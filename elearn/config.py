@@ -60,6 +60,7 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_CA_FILE = None  # a CA bundle to trust for the mail server (a private CA); default: the system's
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
+    INVITATION_MAX_AGE = 7 * 24 * 3600  # seconds: an invitation link is valid 7 days
     PASSWORD_MIN_LENGTH = 8
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (n=2**15)
 

@@ -46,11 +46,24 @@ def create_cmd(email, name, role, org_code):
 @users_cli.command("import")
 @click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Kiểm tra mà không ghi gì.")
-def import_cmd(file, dry_run):
-    """Import FILE.csv with columns email,name,role,org_code (all or nothing)."""
-    run_csv_import(file, services.import_users, dry_run, lambda r, dry: (
+@click.option("--invite", is_flag=True, help="Gửi thư mời đặt mật khẩu (hiệu lực 7 ngày) cho mỗi tài khoản mới.")
+def import_cmd(file, dry_run, invite):
+    """Import FILE (CSV or XLSX) with columns email,name,role,org_code (all or nothing)."""
+    from ..core.mail import MailError
+
+    def importer(data):
+        try:
+            return services.import_users(data, filename=file.name, invite=invite and not dry_run)
+        except MailError as exc:
+            db.session.rollback()
+            click.echo(f"{file.name}: chưa gửi được thư mời ({exc}); không tạo tài khoản nào.", err=True)
+            sys.exit(1)
+
+    run_csv_import(file, importer, dry_run, lambda r, dry: (
         f"(thử) sẽ tạo {len(r.created)} tài khoản; chưa ghi gì." if dry else
-        f"Đã tạo {len(r.created)} tài khoản. Người dùng đặt mật khẩu qua \"Quên mật khẩu\"."))
+        f"Đã tạo {len(r.created)} tài khoản và gửi {r.invited} thư mời." if invite else
+        f"Đã tạo {len(r.created)} tài khoản. Người dùng đặt mật khẩu qua \"Quên mật khẩu\" "
+        f"(hoặc dùng --invite để gửi thư mời)."))
 
 
 @tokens_cli.command("create")

@@ -1,4 +1,6 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+
 from ..core.forms import Form
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -54,3 +56,14 @@ class UserForm(OnceMixin, Form):
     role = SelectField(_l("Vai trò"))
     org_id = SelectField(_l("Đơn vị"), coerce=int)
     active = BooleanField(_l("Đang hoạt động"), default=True)
+
+
+class ImportUploadForm(Form):
+    file = FileField(_l("Tệp CSV hoặc XLSX (email,name,role,org_code)"),
+                     validators=[FileRequired(_l("Hãy chọn tệp CSV hoặc XLSX."))])
+
+
+class ImportConfirmForm(Form):
+    """The checked file, carried to the confirm step; the confirm step checks it again."""
+    payload = HiddenField()
+    filename = HiddenField()

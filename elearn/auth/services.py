@@ -17,7 +17,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.services import get_by_code, read_csv_rows, scope_to_viewer
-from .models import ROLES, ApiToken, PasswordReset, User
+from .models import ROLES, ApiToken, Invitation, PasswordReset, User
 
 _DUMMY_HASHES = {}
 
@@ -254,21 +254,215 @@ def user_tokens(user: User):
     ).all()
 
 
-# --- CSV import ------------------------------------------------------------------------------------
+# --- invitations -----------------------------------------------------------------------------------
+
+def _inviting_library(user: User, by: User | None) -> str:
+    """The library that invites: the inviter's unit, else the top of the new user's tree."""
+    if by is not None and by.org is not None:
+        return by.org.name
+    root_id = int(user.org.path.strip("/").split("/")[0]) if user.org.path else user.org.id
+    root = db.session.get(OrgUnit, root_id)
+    return root.name if root else user.org.name
+
+
+def invite_user(user: User, by: User | None = None) -> Invitation:
+    """E-mail ``user`` their own invitation: a single-use "set your password" link valid 7 days.
+
+    Earlier invitations of ``user`` that are still open stop working (only the newest link counts).
+    """
+    if not user.active:
+        raise ServiceError(_("Tài khoản %(email)s đã bị khoá; không gửi lời mời.", email=user.email))
+    if user.password_hash:
+        raise ServiceError(_("%(email)s đã đặt mật khẩu; không cần mời lại.", email=user.email))
+    now = utcnow()
+    db.session.execute(update(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+                       .values(expires_at=now))
+    token = secrets.token_urlsafe(32)
+    max_age = current_app.config["INVITATION_MAX_AGE"]
+    inv = Invitation(user_id=user.id, invited_by_id=by.id if by is not None else None, created_at=now,
+                     token_hash=hash_token(token), expires_at=now + timedelta(seconds=max_age))
+    db.session.add(inv)
+    db.session.flush()
+    site = current_app.config["SITE_NAME"]
+    library = _inviting_library(user, by)
+    link = external_url("auth.accept_invitation", token=token)  # ELEARN_BASE_URL, never the Host header
+    body = _(
+        "Xin chào %(name)s,\n\n%(library)s mời bạn tham gia %(site)s, nền tảng học trực tuyến dành cho "
+        "cán bộ thư viện.\n\nBạn nhận thư này vì %(library)s đã tạo cho bạn một tài khoản với vai trò "
+        "%(role)s (đơn vị: %(org)s). Tên đăng nhập của bạn là địa chỉ email này: %(email)s\n\n"
+        "Để bắt đầu, hãy đặt mật khẩu của bạn tại:\n\n%(link)s\n\n"
+        "Liên kết dùng được một lần và có hiệu lực trong %(days)d ngày. Nếu liên kết đã hết hạn, hãy nhờ "
+        "quản trị viên hoặc người quản lý của bạn gửi lại lời mời.\n\n"
+        "Nếu bạn không biết vì sao mình nhận thư này, hãy bỏ qua thư; không ai đăng nhập được khi chưa đặt mật khẩu.",
+        name=user.name, library=library, site=site, role=role_label(user.role), org=user.org.name,
+        email=user.email, link=link, days=max_age // 86400,
+    )
+    send_mail(user.email, _("Lời mời tham gia %(site)s – %(library)s", site=site, library=library), body)
+    return inv
+
+
+def invitation_target(token: str) -> Invitation | None:
+    row = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token or "")))
+    if row is None or row.used_at is not None or row.expires_at < utcnow() or not row.user.active:
+        return None
+    return row
+
+
+def accept_invitation(token: str, password: str) -> User:
+    """Set the first password from an invitation link; the link is claimed atomically (single use)."""
+    check_password_rules(password)
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.token_hash == hash_token(token or ""),
+               Invitation.used_at.is_(None), Invitation.expires_at >= now)
+        .values(used_at=now)
+        .returning(Invitation.user_id)
+    ).scalar()
+    if claimed is None:
+        raise ServiceError(_("Lời mời không hợp lệ, đã dùng hoặc đã hết hạn."))
+    user = db.session.get(User, claimed)
+    if not user.active:
+        raise ServiceError(_("Lời mời không hợp lệ, đã dùng hoặc đã hết hạn."))
+    set_password(user, password)
+    return user
+
+
+def invitation_states(users) -> dict:
+    """{user id: "pending" | "expired"} for users who have no password yet and were invited."""
+    ids = [u.id for u in users if not u.password_hash]
+    if not ids:
+        return {}
+    latest = {}
+    for inv in db.session.scalars(select(Invitation).where(Invitation.user_id.in_(ids))
+                                  .order_by(Invitation.created_at, Invitation.id)):
+        latest[inv.user_id] = inv
+    now = utcnow()
+    return {uid: ("pending" if inv.used_at is None and inv.expires_at >= now else "expired")
+            for uid, inv in latest.items() if inv.used_at is None}
+
+
+# --- CSV / XLSX import -------------------------------------------------------------------------------
+
+USER_COLUMNS = ("email", "name", "role", "org_code")
+MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class SortedPage:
+    """A page of a list sorted in Python (Vietnamese collation); quacks like Flask-SQLAlchemy's."""
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+    @property
+    def prev_num(self):
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self):
+        return self.page + 1 if self.has_next else None
+
+    def iter_pages(self, left_edge=2, left_current=2, right_current=4, right_edge=2):
+        last = 0
+        for num in range(1, self.pages + 1):
+            if (num <= left_edge or self.page - left_current - 1 < num < self.page + right_current
+                    or num > self.pages - right_edge):
+                if last + 1 != num:
+                    yield None
+                yield num
+                last = num
+
+
+def sorted_page(stmt, page: int, per_page: int) -> SortedPage:
+    """Users of ``stmt`` in Vietnamese order (given name first, as elsewhere), one page of them."""
+    from ..core.text import vi_name_key
+
+    rows = db.session.execute(stmt.with_only_columns(User.id, User.name)).all()
+    rows.sort(key=lambda r: (vi_name_key(r.name), r.id))
+    page = max(page, 1)
+    ids = [r.id for r in rows[(page - 1) * per_page: page * per_page]]
+    by_id = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return SortedPage([by_id[i] for i in ids], page, per_page, len(rows))
+
+
+def read_xlsx_rows(data: bytes, expected: tuple[str, ...]):
+    """(line, row dict) from the first sheet of an XLSX workbook, read with openpyxl in read-only mode."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise ServiceError(_("Không đọc được tệp XLSX. Hãy lưu lại bằng Excel hoặc LibreOffice dạng .xlsx."))
+    try:
+        ws = wb.worksheets[0] if wb.worksheets else None
+        if ws is None:
+            raise ServiceError(_("Tệp XLSX không có trang tính nào."))
+        rows = []
+        header = None
+        for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = ["" if v is None else str(v).strip() for v in values]
+            if header is None:
+                header = [c.lower() for c in cells]
+                if tuple(header[: len(expected)]) != expected:
+                    raise ServiceError(_("Dòng tiêu đề phải là: %(cols)s", cols=",".join(expected)))
+                continue
+            if not any(cells):
+                continue
+            if len(rows) >= MAX_IMPORT_ROWS:
+                raise ServiceError(_("Tệp có quá %(n)d dòng.", n=MAX_IMPORT_ROWS))
+            cells = cells + [""] * (len(expected) - len(cells))
+            rows.append((line, {k: cells[i] for i, k in enumerate(expected)}))
+        if header is None:
+            raise ServiceError(_("Tệp XLSX trống."))
+        return rows
+    finally:
+        wb.close()
+
+
+def read_user_rows(data: bytes, filename: str = ""):
+    """Rows of a user import file: XLSX by content (a zip), else CSV in UTF-8."""
+    if isinstance(data, bytes) and data[:4] == b"PK\x03\x04":
+        return read_xlsx_rows(data, USER_COLUMNS)
+    if (filename or "").lower().endswith(".xlsx"):
+        raise ServiceError(_("Không đọc được tệp XLSX. Hãy lưu lại bằng Excel hoặc LibreOffice dạng .xlsx."))
+    rows = read_csv_rows(data, USER_COLUMNS)
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ServiceError(_("Tệp có quá %(n)d dòng.", n=MAX_IMPORT_ROWS))
+    return rows
+
 
 @dataclass
 class UserImport:
     created: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # (line, message)
+    rows: list = field(default_factory=list)  # (line, email, name, role, org_code, [problems]) for a preview
+    invited: int = 0
 
 
-def import_users(data) -> UserImport:
-    """Create users from ``email,name,role,org_code`` rows: all or nothing, an error per bad row.
+def check_user_rows(rows, viewer=None) -> UserImport:
+    """Check every row; nothing is written. ``viewer`` (when given) may only place users in units
+    they can see."""
+    from ..orgs.permissions import can_view_org
 
-    New accounts have no password; they set one through "Quên mật khẩu".
-    """
     result = UserImport()
-    rows = read_csv_rows(data, ("email", "name", "role", "org_code"))
     seen = {}
     orgs = {}
     for line, r in rows:
@@ -285,19 +479,43 @@ def import_users(data) -> UserImport:
                 problems.append(_("email %(email)s đã có tài khoản", email=email))
         if not r["name"]:
             problems.append(_("thiếu họ tên"))
+        elif len(" ".join(r["name"].split())) > 200:
+            problems.append(_("họ tên dài quá 200 ký tự"))
         if r["role"] not in ROLES:
             problems.append(_("vai trò không hợp lệ: %(role)s (chỉ nhận %(roles)s)", role=r["role"] or "∅", roles=", ".join(ROLES)))
-        code = r["org_code"]
+        code = (r["org_code"] or "").upper()
+        r["org_code"] = code
         if code not in orgs:
-            orgs[code] = get_by_code(code) if code else None
+            unit = get_by_code(code) if code else None
+            if unit is not None and (unit.archived_at is not None or (viewer is not None and not can_view_org(viewer, unit))):
+                unit = None
+            orgs[code] = unit
         if orgs[code] is None:
             problems.append(_("không có đơn vị mã %(code)s", code=code or "∅"))
         seen.setdefault(email, line)
         for p in problems:
             result.errors.append((line, p))
+        result.rows.append((line, email, r["name"], r["role"], code, problems))
+    result._orgs = orgs
+    return result
+
+
+def import_users(data, *, filename: str = "", invite: bool = False, by: User | None = None,
+                 viewer=None) -> UserImport:
+    """Create users from ``email,name,role,org_code`` rows (CSV or XLSX): all or nothing, an error per
+    bad row. With ``invite`` every new user gets an invitation mail (MailError propagates: the caller
+    rolls back, so nobody is created without their invitation)."""
+    rows = read_user_rows(data, filename)
+    result = check_user_rows(rows, viewer)
     if result.errors:
         return result
+    users = []
     for line, r in rows:
-        user = create_user(r["email"], r["name"], r["role"], orgs[r["org_code"]])
+        user = create_user(r["email"], r["name"], r["role"], result._orgs[r["org_code"]])
         result.created.append(user.email)
+        users.append(user)
+    if invite:
+        for user in users:
+            invite_user(user, by)
+            result.invited += 1
     return result

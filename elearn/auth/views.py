@@ -16,10 +16,10 @@ from ..orgs.models import OrgUnit
 from ..orgs.services import tree_rows, visible_units
 from ..core.http import db_int
 from . import bp, services
-from .forms import (ChangePasswordForm, ConfirmForm, ForgotForm, LanguageForm, LoginForm,
-                    NewPasswordForm, TokenForm, UserForm, role_choices)
+from .forms import (ChangePasswordForm, ConfirmForm, ForgotForm, ImportConfirmForm, ImportUploadForm,
+                    LanguageForm, LoginForm, NewPasswordForm, TokenForm, UserForm, role_choices)
 from .models import User
-from .permissions import can_manage_users
+from .permissions import can_import_users, can_list_users, can_manage_users, can_resend_invitation
 
 
 @login.user_loader
@@ -130,6 +130,29 @@ def reset_password(token):
     return render_template("auth/reset.html", form=form)
 
 
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    """The "set your password" page of an invitation (its own page, not the reset page)."""
+    inv = services.invitation_target(token)
+    if inv is None:
+        return render_template("auth/invite_invalid.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, form.password.data)
+        except ServiceError as err:
+            db.session.rollback()
+            err.show_on(form)
+        else:
+            db.session.commit()
+            security_event("invitation_accepted", user_id=user.id, email=user.email, ip=request.remote_addr)
+            logout_user()
+            session.clear()
+            flash(_("Đã đặt mật khẩu. Hãy đăng nhập bằng email %(email)s.", email=user.email), "success")
+            return redirect(url_for("auth.login_view"))
+    return render_template("auth/invite.html", form=form, user=inv.user)
+
+
 @bp.route("/account", methods=["GET"])
 @login_required
 def account():
@@ -214,20 +237,132 @@ def _require_admin():
         abort(403)
 
 
-def _org_choices(viewer):
-    return [(u.id, "— " * level + u.name) for u, level in tree_rows(visible_units(viewer))]
+def _org_choices(viewer, keep=None):
+    """Units for the picker: archived ones are hidden, except ``keep`` (a user's current unit)."""
+    choices = [(u.id, "— " * level + u.name) for u, level in tree_rows(visible_units(viewer))]
+    if keep is not None and keep.archived_at is not None:
+        choices.append((keep.id, _("%(name)s (đã lưu trữ)", name=keep.name)))
+    return choices
 
 
 @bp.route("/admin/users")
 @login_required
 def admin_users():
     _require_admin()
+    return _user_list("auth.admin_users")
+
+
+@bp.route("/users")
+@login_required
+def scoped_users():
+    """Managers: the (read-only) accounts of their subtree, where they re-send expired invitations."""
+    if current_user.role == "admin":
+        return redirect(url_for("auth.admin_users"))
+    if not can_list_users(current_user):
+        abort(403)
+    return _user_list("auth.scoped_users")
+
+
+def _user_list(endpoint):
     q = request.args.get("q", "").strip()
     role = request.args.get("role") or None
     org_id = request.args.get("org", type=db_int)
-    page = paginate(services.list_users(current_user, q=q, org_id=org_id, role=role))
+    page = services.sorted_page(services.list_users(current_user, q=q, org_id=org_id, role=role),
+                                request.args.get("page", 1, type=db_int) or 1, current_app.config["PAGE_SIZE"])
     return render_template("admin/users.html", page=page, q=q, role=role, org_id=org_id,
-                           roles=role_choices(), orgs=_org_choices(current_user))
+                           roles=role_choices(), orgs=_org_choices(current_user),
+                           invitations=services.invitation_states(page.items), resend_form=ConfirmForm(),
+                           can_edit=can_manage_users(current_user), can_resend=can_resend_invitation,
+                           can_import=can_import_users(current_user), endpoint=endpoint)
+
+
+@bp.route("/admin/users/<int:user_id>/invite", methods=["POST"])
+@login_required
+def admin_user_invite(user_id):
+    """Send a new invitation (the old link stops working): an admin, or a manager in scope."""
+    user = db.get_or_404(User, user_id)
+    if not can_resend_invitation(current_user, user):
+        abort(403)
+    back = url_for("auth.admin_users" if current_user.role == "admin" else "auth.scoped_users")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.invite_user(user, current_user._get_current_object())
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(back)
+    except MailError:
+        db.session.rollback()
+        flash(_("Chưa gửi được thư mời lúc này. Hãy thử lại sau ít phút."), "error")
+        return redirect(back), 503
+    db.session.commit()
+    security_event("invitation_sent", user_id=user.id, email=user.email, by=current_user.id)
+    flash(_("Đã gửi lại lời mời cho %(email)s.", email=user.email), "success")
+    return redirect(back)
+
+
+@bp.route("/admin/users/import", methods=["GET", "POST"])
+@login_required
+def admin_users_import():
+    """Upload CSV/XLSX → preview (errors per row, nothing written) → confirm → all-or-nothing + invitations.
+
+    The file travels between the two steps inside the confirm form (base64), so nothing is stored
+    server-side before confirmation; the confirm step checks every row again."""
+    if not can_import_users(current_user):
+        abort(403)
+    import base64
+    import binascii
+
+    upload = ImportUploadForm()
+    confirm = ImportConfirmForm()
+    if request.method == "POST" and "confirm" in request.form:
+        if not confirm.validate_on_submit():
+            abort(400)
+        try:
+            data = base64.b64decode(confirm.payload.data or "", validate=True)
+        except (binascii.Error, ValueError):
+            abort(400)
+        try:
+            result = services.import_users(data, filename=confirm.filename.data or "", invite=True,
+                                           by=current_user._get_current_object(), viewer=current_user)
+        except ServiceError as err:
+            db.session.rollback()
+            upload.form_errors.append(err.message)
+            return render_template("admin/users_import.html", form=upload, result=None), 422
+        except MailError:
+            db.session.rollback()
+            upload.form_errors.append(_("Chưa gửi được thư mời; chưa tạo tài khoản nào. Hãy kiểm tra máy chủ thư rồi thử lại."))
+            return render_template("admin/users_import.html", form=upload, result=None), 503
+        if result.errors:
+            db.session.rollback()
+            return render_template("admin/users_import.html", form=upload, result=result, confirm=None), 422
+        db.session.commit()
+        security_event("users_imported", count=len(result.created), by=current_user.id)
+        flash(_("Đã tạo %(n)d tài khoản và gửi thư mời.", n=len(result.created)), "success")
+        return redirect(url_for("auth.admin_users"))
+    if upload.validate_on_submit():
+        f = upload.file.data
+        data = f.read(services.MAX_IMPORT_BYTES + 1)
+        if len(data) > services.MAX_IMPORT_BYTES:
+            upload.file.errors.append(_("Tệp quá lớn (tối đa 2 MB)."))
+            return render_template("admin/users_import.html", form=upload, result=None), 413
+        try:
+            result = services.check_user_rows(services.read_user_rows(data, f.filename or ""), current_user)
+        except ServiceError as err:
+            upload.file.errors.append(err.message)
+            return render_template("admin/users_import.html", form=upload, result=None), 422
+        finally:
+            db.session.rollback()  # the preview writes nothing
+        if not result.errors and result.rows:
+            confirm.payload.data = base64.b64encode(data).decode()
+            confirm.filename.data = (f.filename or "")[:200]
+        else:
+            confirm = None
+        status = 422 if result.errors else 200
+        return render_template("admin/users_import.html", form=upload, result=result, confirm=confirm), status
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/users_import.html", form=upload, result=None), status
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -245,7 +380,7 @@ def admin_user_new():
             user = services.create_user(form.email.data, form.name.data, form.role.data,
                                         db.session.get(OrgUnit, form.org_id.data))
             once.done(url_for("auth.admin_users"))
-            services.start_password_reset(user.email)
+            services.invite_user(user, current_user._get_current_object())
         except ServiceError as err:
             db.session.rollback()
             err.show_on(form)
@@ -267,7 +402,7 @@ def admin_user_edit(user_id):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     form.role.choices = role_choices()
-    form.org_id.choices = _org_choices(current_user)
+    form.org_id.choices = _org_choices(current_user, keep=user.org)
     if form.validate_on_submit():
         if user.id == current_user.id and (not form.active.data or form.role.data != "admin"):
             form.form_errors.append(_("Bạn không thể tự khoá hoặc tự bỏ quyền quản trị của mình."))

@@ -53,7 +53,7 @@ class EnrolForm(Form):
 
 
 class StaffForm(Form):
-    email = StringField(_l("Email giảng viên"), validators=[DataRequired(_l("Hãy nhập email.")), Length(max=254)])
+    email = StringField(_l("Email giảng viên"), id="staff-email", validators=[DataRequired(_l("Hãy nhập email.")), Length(max=254)])
 
 
 class StatusForm(Form):

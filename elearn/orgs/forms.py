@@ -18,3 +18,7 @@ class RenameForm(Form):
 
 class MoveForm(Form):
     parent_id = SelectField(_l("Chuyển vào dưới đơn vị"), coerce=int)
+
+
+class ArchiveForm(FlaskForm):
+    """A CSRF-protected button: archive or restore a unit."""

@@ -23,6 +23,8 @@ class OrgUnit(db.Model):
     path: Mapped[str] = mapped_column(String(400), default="")
     depth: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Archived units are hidden from pickers; their users stay where they are.
+    archived_at: Mapped[datetime | None]
 
     parent: Mapped["OrgUnit | None"] = relationship(remote_side=[id], lazy="joined", innerjoin=False)
 

@@ -36,13 +36,21 @@ def scope_to_viewer(stmt, org_id_column, viewer):
     return stmt.where(org_id_column == root.id)
 
 
-def visible_units(viewer):
+def visible_units(viewer, *, include_archived: bool = False):
+    """Units ``viewer`` may see. Archived units are left out (pickers never offer them) unless asked."""
     stmt = scope_to_viewer(select(OrgUnit), OrgUnit.id, viewer)
+    if not include_archived:
+        stmt = stmt.where(OrgUnit.archived_at.is_(None))
     return db.session.scalars(stmt.order_by(OrgUnit.path)).all()
 
 
+def normalize_code(code: str) -> str:
+    """Org codes are kept in upper case: "ls-tt" and "LS-TT" are the same unit."""
+    return (code or "").strip().upper()
+
+
 def get_by_code(code: str) -> OrgUnit | None:
-    return db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+    return db.session.scalar(select(OrgUnit).where(OrgUnit.code == normalize_code(code)))
 
 
 def tree_rows(units):
@@ -80,7 +88,7 @@ def _validate_name(name: str):
 
 
 def create_unit(code: str, name: str, parent: OrgUnit | None) -> OrgUnit:
-    code = (code or "").strip()
+    code = normalize_code(code)
     _validate_code(code)
     _validate_name(name)
     if get_by_code(code):
@@ -91,6 +99,28 @@ def create_unit(code: str, name: str, parent: OrgUnit | None) -> OrgUnit:
     unit.path = (parent.path if parent else "/") + f"{unit.id}/"
     db.session.flush()
     return unit
+
+
+def archive_unit(unit: OrgUnit) -> int:
+    """Archive ``unit`` and its subtree: hidden from pickers; their users stay where they are.
+    Returns how many units were archived."""
+    from ..core.timeutil import utcnow
+
+    n = db.session.execute(update(OrgUnit).where(OrgUnit.path.startswith(unit.path), OrgUnit.archived_at.is_(None))
+                           .values(archived_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    db.session.expire_all()
+    return n or 0
+
+
+def restore_unit(unit: OrgUnit) -> int:
+    """Bring ``unit`` and its subtree back; refused while its parent is archived."""
+    if unit.parent is not None and unit.parent.archived_at is not None:
+        raise ServiceError(_("Đơn vị cấp trên %(name)s đang được lưu trữ; hãy khôi phục đơn vị đó trước.",
+                             name=unit.parent.name))
+    n = db.session.execute(update(OrgUnit).where(OrgUnit.path.startswith(unit.path), OrgUnit.archived_at.is_not(None))
+                           .values(archived_at=None).execution_options(synchronize_session=False)).rowcount
+    db.session.expire_all()
+    return n or 0
 
 
 def rename_unit(unit: OrgUnit, name: str) -> None:
@@ -179,7 +209,7 @@ def import_units(data) -> ImportResult:
     existing = {u.code: u for u in db.session.scalars(select(OrgUnit))}
     seen = {}
     for line, r in rows:
-        code, name, parent_code = r["code"], r["name"], r["parent_code"]
+        code, name, parent_code = normalize_code(r["code"]), r["name"], normalize_code(r["parent_code"])
         if not code or not CODE_RE.match(code):
             result.errors.append((line, _("mã đơn vị không hợp lệ: %(code)s", code=code or "∅")))
             continue

@@ -6,7 +6,7 @@ from ..core import once
 from ..core.errors import ServiceError
 from ..extensions import db
 from . import bp, services
-from .forms import MoveForm, OrgForm, RenameForm
+from .forms import ArchiveForm, MoveForm, OrgForm, RenameForm
 from .models import OrgUnit
 from .permissions import can_manage_orgs
 
@@ -30,7 +30,7 @@ def _parent_choices(exclude: OrgUnit | None = None):
 
 @bp.route("/")
 def index():
-    units = services.visible_units(current_user)
+    units = services.visible_units(current_user, include_archived=True)
     counts = services.user_counts_by_unit(None)
     return render_template("orgs/index.html", rows=services.tree_rows(units), counts=counts)
 
@@ -63,7 +63,7 @@ def edit(unit_id):
     rename = RenameForm(obj=unit, prefix="rename")
     move = MoveForm(prefix="move", parent_id=unit.parent_id or 0)
     move.parent_id.choices = _parent_choices(exclude=unit)
-    return render_template("orgs/edit.html", unit=unit, rename=rename, move=move)
+    return render_template("orgs/edit.html", unit=unit, rename=rename, move=move, archive=ArchiveForm())
 
 
 @bp.route("/<int:unit_id>/rename", methods=["POST"])
@@ -82,7 +82,7 @@ def do_rename(unit_id):
             db.session.commit()
             flash(_("Đã đổi tên đơn vị."), "success")
             return redirect(url_for("orgs.edit", unit_id=unit.id))
-    return render_template("orgs/edit.html", unit=unit, rename=rename, move=move), 422
+    return render_template("orgs/edit.html", unit=unit, rename=rename, move=move, archive=ArchiveForm()), 422
 
 
 @bp.route("/<int:unit_id>/move", methods=["POST"])
@@ -104,4 +104,26 @@ def do_move(unit_id):
             flash(_("Đã chuyển đơn vị."), "success")
             return redirect(url_for("orgs.edit", unit_id=unit_id))
     move.parent_id.choices = _parent_choices(exclude=unit)
-    return render_template("orgs/edit.html", unit=unit, rename=rename, move=move), 422
+    return render_template("orgs/edit.html", unit=unit, rename=rename, move=move, archive=ArchiveForm()), 422
+
+
+@bp.route("/<int:unit_id>/archive", methods=["POST"])
+def do_archive(unit_id):
+    """Archive the unit and its subtree (hidden from pickers; users stay), or restore it."""
+    unit = db.get_or_404(OrgUnit, unit_id)
+    if not ArchiveForm().validate_on_submit():
+        abort(400)
+    try:
+        if unit.archived_at is None:
+            n = services.archive_unit(unit)
+            message = _("Đã lưu trữ %(n)d đơn vị. Người dùng vẫn thuộc đơn vị cũ.", n=n)
+        else:
+            n = services.restore_unit(unit)
+            message = _("Đã khôi phục %(n)d đơn vị.", n=n)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("orgs.edit", unit_id=unit_id))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("orgs.edit", unit_id=unit_id))

@@ -20,10 +20,21 @@ CHECKIN_STEP = 60  # seconds a check-in code lives
 CHECKIN_EARLY = timedelta(minutes=30)
 
 
+def marking_opens_at(session):
+    """Attendance can be marked from the session's start minus the check-in margin, not before."""
+    return session.starts_at - CHECKIN_EARLY
+
+
 def mark(session, user_id, status, by=None, source="roster", now=None):
     if status not in ATTENDANCE:
         raise ServiceError(_("Trạng thái điểm danh không hợp lệ."))
     now = now or utcnow()
+    if now < marking_opens_at(session):
+        from ..core.timeutil import format_datetime
+
+        raise ServiceError(_("Chưa điểm danh được: buổi học bắt đầu lúc %(t)s; điểm danh mở từ %(o)s.",
+                             t=format_datetime(session.starts_at), o=format_datetime(marking_opens_at(session))),
+                           status=409, code="too_early")
     row = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user_id))
     if row is None:
         row = Attendance(session_id=session.id, user_id=user_id, status=status, source=source,
@@ -117,6 +128,17 @@ def check_in(user, session, code, now=None):
     if existing is not None and existing.status in ("present", "late"):
         return existing
     return mark(session, user.id, status, None, "checkin", now)
+
+
+def shown_status(ws, reg, now=None) -> str | None:
+    """The status a trainee sees: attendance outcomes only while they hold a seat, else the real status
+    of their registration (a trainee who cancelled and signed up again is "waitlisted", not
+    "partly attended" from an earlier seat)."""
+    if reg is None:
+        return None
+    if reg.status == "booked":
+        return outcome(ws, reg.user_id, now) or reg.status
+    return reg.status
 
 
 def outcome(ws, user_id, now=None):

@@ -72,6 +72,8 @@ def _message(rem, user, ws, session):
         "t1": _("Ngày mai: %(t)s", t=ws.title),
         "changed": _("Thay đổi lịch: %(t)s", t=ws.title),
         "cancelled": _("Huỷ buổi học: %(t)s", t=ws.title),
+        "withdrawn": _("Đã huỷ đăng ký: %(t)s", t=ws.title),
+        "approval": _("Cần duyệt đăng ký: %(t)s", t=ws.title),
     }
     intro = {
         "booked": _("Bạn đã có chỗ trong lớp tập huấn dưới đây."),
@@ -81,13 +83,33 @@ def _message(rem, user, ws, session):
         "t1": _("Lớp tập huấn bạn đăng ký bắt đầu vào ngày mai."),
         "changed": _("Lịch của một buổi học đã thay đổi. Lịch mới ở dưới và trong tệp đính kèm."),
         "cancelled": _("Một buổi học đã bị huỷ."),
+        "withdrawn": _("Đăng ký của bạn cho lớp tập huấn dưới đây đã được huỷ. Bạn không còn giữ chỗ; "
+                       "nếu muốn tham dự, hãy đăng ký lại khi lớp còn mở."),
     }
+    if rem.kind == "approval":
+        return _approval_message(rem, user, ws, when)
     body = _("Xin chào %(name)s,", name=user.name) + "\n\n" + intro[rem.kind] + "\n\n" + ws.title + "\n" + when + \
         "\n\n" + _("Xem chi tiết, huỷ đăng ký hoặc thêm vào lịch: %(link)s", link=link) + "\n"
     method = "CANCEL" if rem.kind == "cancelled" else "REQUEST"
     attach = [("lich-tap-huan.ics", "text/calendar", _calendar_for(ws, session, method))] \
-        if rem.kind != "waitlisted" else []
+        if rem.kind not in ("waitlisted", "withdrawn") else []
     return subjects[rem.kind], body, attach
+
+
+def _approval_message(rem, approver, ws, when):
+    """The request to approve a sign-up: to the trainee's nearest manager, else the course's instructors."""
+    from .models import RegistrationEvent
+
+    event = db.session.get(RegistrationEvent, int(rem.key.split(":")[1]))
+    reg = db.session.get(Registration, event.registration_id) if event else None
+    trainee = db.session.get(User, reg.user_id) if reg else None
+    who = f"{trainee.name} ({trainee.org.name})" if trainee else "?"
+    link = external_url("workshops.approvals") if approver.role in ("manager", "admin") else \
+        external_url("workshops.registrations", workshop_id=ws.id)
+    body = _("Xin chào %(name)s,", name=approver.name) + "\n\n" + \
+        _("%(who)s đăng ký lớp tập huấn dưới đây; lớp cần được duyệt trước khi học viên có chỗ.", who=who) + \
+        "\n\n" + ws.title + "\n" + when + "\n\n" + _("Duyệt hoặc từ chối tại: %(link)s", link=link) + "\n"
+    return _("Cần duyệt đăng ký: %(t)s", t=ws.title), body, []
 
 
 def _claim(rem_id, now) -> bool:

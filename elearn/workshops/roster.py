@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ..auth.forms import ConfirmForm
 from ..auth.models import User
 from ..core.errors import ServiceError
-from ..core.timeutil import format_datetime
+from ..core.timeutil import format_datetime, utcnow
 from ..courses import services as courses
 from ..courses.models import Course
 from ..courses.permissions import can_edit_course
@@ -28,20 +28,27 @@ def roster(session_id):
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        if request.form.get("all_present"):
-            attendance.mark_all_present(session, current_user)
-        else:
-            booked = {u.id for u, _s in attendance.roster(session)}
-            for key, value in request.form.items():
-                user_id = key[2:]
-                if key.startswith("u-") and user_id.isascii() and user_id.isdigit() and value in ATTENDANCE \
-                        and int(user_id) in booked:
-                    attendance.mark(session, int(user_id), value, current_user)
+        try:
+            if request.form.get("all_present"):
+                attendance.mark_all_present(session, current_user)
+            else:
+                booked = {u.id for u, _s in attendance.roster(session)}
+                for key, value in request.form.items():
+                    user_id = key[2:]
+                    if key.startswith("u-") and user_id.isascii() and user_id.isdigit() and value in ATTENDANCE \
+                            and int(user_id) in booked:
+                        attendance.mark(session, int(user_id), value, current_user)
+        except ServiceError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+            return render_template("workshops/roster.html", ws=ws, session=session, rows=attendance.roster(session),
+                                   form=ConfirmForm(), opens_at=attendance.marking_opens_at(session),
+                                   now=utcnow()), err.status
         db.session.commit()
         flash(_("Đã lưu điểm danh."), "success")
         return redirect(url_for("workshops.roster", session_id=session.id))
     return render_template("workshops/roster.html", ws=ws, session=session, rows=attendance.roster(session),
-                           form=ConfirmForm())
+                           form=ConfirmForm(), opens_at=attendance.marking_opens_at(session), now=utcnow())
 
 
 @bp.route("/workshops/sessions/<int:session_id>/code")
@@ -121,7 +128,10 @@ def import_rows(ws, data):
             errors.append((line, _("buổi phải là số từ 1 đến %(n)d", n=len(sessions))))
         if status is None:
             errors.append((line, _("trạng thái phải là present, late, excused hoặc absent")))
-        if user is not None and status and r["session"].isdigit() and 1 <= int(r["session"]) <= len(sessions) \
+        if r["session"].isdigit() and 1 <= int(r["session"]) <= len(sessions) \
+                and utcnow() < attendance.marking_opens_at(sessions[int(r["session"]) - 1]):
+            errors.append((line, _("buổi %(n)s chưa bắt đầu; chưa điểm danh được", n=r["session"])))
+        elif user is not None and status and r["session"].isdigit() and 1 <= int(r["session"]) <= len(sessions) \
                 and user.id in booked:
             marks.append((sessions[int(r["session"]) - 1], user.id, status))
     return errors, marks

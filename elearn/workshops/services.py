@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import utcnow
@@ -178,11 +178,57 @@ def sign_up(user, workshop_id, now=None) -> Registration:
         reg = Registration(workshop_id=ws.id, user_id=user.id, status="requested", created_at=now)
         db.session.add(reg)
         db.session.flush()
+    else:  # signing up again: an unsent "registration cancelled" mail would now be wrong
+        db.session.execute(update(Reminder).where(Reminder.user_id == user.id, Reminder.workshop_id == ws.id,
+                                                  Reminder.status == "pending", Reminder.kind == "withdrawn")
+                           .values(status="dropped", last_error="signed up again")
+                           .execution_options(synchronize_session=False))
     if ws.requires_approval:
-        _set_status(reg, "requested", user, now=now)
+        event = _set_status(reg, "requested", user, now=now)
+        for approver in approvers_for(user, ws):
+            _queue("approval", f"approval:{event.id}:{approver.id}", approver.id, ws)
     else:
         _book_or_waitlist(reg, ws, user, now)
     return reg
+
+
+def approvers_for(trainee, ws) -> list:
+    """Who is asked to approve ``trainee``'s request: the nearest active manager(s) up the org tree
+    (the trainee's own unit first), else the instructors of the workshop's course."""
+    from ..auth.models import User
+    from ..courses.models import CourseStaff
+
+    ids = [int(x) for x in trainee.org.path.strip("/").split("/") if x] or [trainee.org_id]
+    managers = db.session.scalars(select(User).join(OrgUnit, User.org_id == OrgUnit.id).where(
+        User.role == "manager", User.active.is_(True), User.org_id.in_(ids), User.id != trainee.id)).all()
+    if managers:
+        nearest = max(m.org.depth for m in managers)
+        return sorted((m for m in managers if m.org.depth == nearest), key=lambda m: m.id)
+    return db.session.scalars(select(User).join(CourseStaff, CourseStaff.user_id == User.id).where(
+        CourseStaff.course_id == ws.course_id, User.active.is_(True)).order_by(User.id)).all()
+
+
+def pending_approvals_for(manager) -> list:
+    """Sign-up requests waiting for ``manager``: requested registrations of trainees for whom
+    ``manager`` is the nearest manager up the tree (what the approval mail went to). For the
+    managers' home page: ``len(pending_approvals_for(user))`` is the pending count."""
+    from ..auth.models import User
+    from ..orgs.services import subtree_ids
+
+    if manager.role != "manager":
+        return []
+    rows = db.session.execute(select(Registration, User).join(User, Registration.user_id == User.id)
+                              .join(Workshop, Registration.workshop_id == Workshop.id)
+                              .where(Registration.status == "requested", Workshop.status == "published",
+                                     User.org_id.in_(subtree_ids(manager.org)))
+                              .order_by(Registration.created_at, Registration.id)).all()
+    out = []
+    workshops = {}
+    for reg, user in rows:
+        ws = workshops.get(reg.workshop_id) or workshops.setdefault(reg.workshop_id, db.session.get(Workshop, reg.workshop_id))
+        if any(a.id == manager.id for a in approvers_for(user, ws)):
+            out.append(reg)
+    return out
 
 
 def bulk_sign_up(manager, workshop_id, unit, now=None) -> dict:
@@ -239,7 +285,14 @@ def cancel(reg, by, now=None, *, staff=False):
         raise ServiceError(_("Đã quá hạn huỷ (trước buổi đầu %(h)d giờ). Hãy liên hệ giảng viên.",
                              h=ws.cancel_cutoff_hours), status=409, code="too_late")
     was_booked = reg.status == "booked"
-    _set_status(reg, "cancelled", by, now=now)
+    event = _set_status(reg, "cancelled", by, now=now)
+    # Mail still waiting in the outbox for this registration ("seat confirmed", waitlist, T-7/T-1, …)
+    # is not sent any more; a cancellation mail goes instead.
+    db.session.execute(update(Reminder).where(Reminder.user_id == reg.user_id, Reminder.workshop_id == ws.id,
+                                              Reminder.status == "pending", Reminder.kind != "approval")
+                       .values(status="dropped", last_error="registration cancelled")
+                       .execution_options(synchronize_session=False))
+    _queue("withdrawn", f"withdrawn:{event.id}", reg.user_id, ws)
     if was_booked:
         promote(ws, now)
     return reg

@@ -46,7 +46,7 @@ def detail(workshop_id):
     live = [s for s in ws.sessions if s.status == "scheduled" and s.starts_at - attendance.CHECKIN_EARLY <= now <= s.ends_at]
     return render_template("workshops/detail.html", ws=ws, course=course, reg=reg, staff=staff,
                            booked=services.booked_count(ws), why=services.why_not_signup(current_user, ws, now),
-                           outcome=attendance.outcome(ws, current_user.id, now) if reg else None,
+                           shown=attendance.shown_status(ws, reg, now),
                            form=ConfirmForm(), checkin=CheckinForm(formdata=None), live=live,
                            missing=services.prework_missing(current_user, ws) if ws.prework_before == "attend" else [],
                            bulk_units=_bulk_units(ws, staff))
@@ -91,7 +91,8 @@ def cancel(workshop_id):
     if request.method == "GET":
         return render_template("admin/confirm.html", form=form, title=_("Huỷ đăng ký"),
                                message=_("Huỷ đăng ký lớp “%(t)s”? Chỗ của bạn sẽ được chuyển cho người trong danh sách chờ.", t=ws.title),
-                               cancel=url_for("workshops.detail", workshop_id=ws.id), button=_("Huỷ đăng ký"))
+                               cancel=url_for("workshops.detail", workshop_id=ws.id), button=_("Huỷ đăng ký"),
+                               keep=_("Giữ chỗ"))
     if not form.validate_on_submit():
         abort(400)
     try:

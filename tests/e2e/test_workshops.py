@@ -125,6 +125,22 @@ def mark_present_and_save(page, name):
     assert roster_row(page, name).get_by_label("Có mặt", exact=True).is_checked(), "the mark was not kept"
 
 
+def start_sessions_now(page, edit_path, titles):
+    """The instructor moves the sessions so that they have begun: attendance opens only at a session's
+    start minus the check-in margin (issue 13). The earlier ones started a day before, the last an
+    hour ago."""
+    now = datetime.now(LOCAL_TZ).replace(second=0, microsecond=0)
+    for n, title in enumerate(titles):
+        start = now - timedelta(hours=1) - timedelta(days=len(titles) - 1 - n)
+        page.goto(edit_path)
+        click_and_wait(page, session_item(page, title).get_by_role("link", name="Sửa", exact=True))
+        form = page.locator("main form").first
+        form.get_by_label("Bắt đầu (giờ Việt Nam)").fill(f"{start:%Y-%m-%dT%H:%M}")
+        form.get_by_label("Kết thúc (giờ Việt Nam)").fill(f"{start + timedelta(hours=3):%Y-%m-%dT%H:%M}")
+        click_and_wait(page, form.get_by_role("button", name="Lưu", exact=True))
+        assert "Đã lưu buổi học." in main_text(page), main_text(page)[:600]
+
+
 def sign_in(new_context, login, account, **options):
     page = new_context(**options).new_page()
     login(page, account)
@@ -227,7 +243,8 @@ def test_instructor_schedules_trainees_sign_up_waitlist_promotion_calendar_and_r
     with open(download.path(), "rb") as f:
         check_calendar(f.read())
 
-    # 4. Attendance: "mark all present" on day 1, B by hand on day 2.
+    # 4. Attendance: "mark all present" on day 1, B by hand on day 2 (once the sessions have begun).
+    start_sessions_now(staff, edit_path, ["Ngày 1", "Ngày 2"])
     open_roster(staff, edit_path, "Ngày 1")
     assert page_names(staff) == [trainees[1]["name"]], "the roster should hold only the booked trainee"
     assert not roster_row(staff, trainees[1]["name"]).get_by_label("Có mặt", exact=True).is_checked()
@@ -286,6 +303,7 @@ def test_attending_both_days_of_the_demo_workshop_completes_its_activity(signed_
     click_and_wait(staff, staff.get_by_role("link", name="Sửa lớp", exact=True))
     edit_path = urlsplit(staff.url).path
     assert edit_path == demo_workshop_path + "/edit"
+    start_sessions_now(staff, edit_path, ["Ngày 1", "Ngày 2"])
     for day in ("Ngày 1", "Ngày 2"):
         open_roster(staff, edit_path, day)
         mark_present_and_save(staff, DEMO_TRAINEE_NAME)

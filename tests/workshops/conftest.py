@@ -45,3 +45,13 @@ def ws_setup(db, make_org, make_user):
             "trainees": [make_user("trainee", commune, name=n) for n in
                          ("Hoàng Thị Mai", "Lộc Văn Đức", "Chu Thị Thu", "Vi Thị Lan Anh")],
             "manager": make_user("manager", district, name="Nông Văn Dũng")}
+
+
+def open_sessions(db, ws_setup):
+    """Move both sessions so attendance can be marked now: day 1 yesterday, day 2 started an hour ago
+    (attendance opens at a session's start minus the check-in margin, not before)."""
+    now = utcnow()
+    s1, s2 = ws_setup["s1"], ws_setup["s2"]
+    s1.starts_at, s1.ends_at = now - timedelta(days=1), now - timedelta(days=1) + timedelta(hours=3)
+    s2.starts_at, s2.ends_at = now - timedelta(hours=1), now + timedelta(hours=2)
+    db.session.commit()

@@ -10,6 +10,7 @@ from elearn.courses.models import ActivityProgress
 from elearn.workshops import attendance
 from elearn.workshops.models import Attendance, Registration, RegistrationEvent, Reminder
 from tests.conftest import AuthActions
+from tests.workshops.conftest import open_sessions
 
 
 def _client(make_app, user):
@@ -113,6 +114,7 @@ def test_roster_marks_attendance_and_it_shows_in_progress(make_app, db, ws_setup
     ws, (a, b, *_rest) = ws_setup["ws"], ws_setup["trainees"]
     for t in (a, b):
         _signup(make_app, t, ws)
+    open_sessions(db, ws_setup)
     teacher = _client(make_app, ws_setup["instructor"])
     t_auth = AuthActions(teacher)
     page = teacher.get(f"/workshops/sessions/{ws_setup['s1'].id}/roster").get_data(as_text=True)
@@ -156,6 +158,7 @@ def test_attendance_csv_import_is_all_or_nothing(make_app, db, ws_setup):
     ws, (a, b, *_r) = ws_setup["ws"], ws_setup["trainees"]
     for t in (a, b):
         _signup(make_app, t, ws)
+    open_sessions(db, ws_setup)
     teacher = _client(make_app, ws_setup["instructor"])
     bad = f"email,session,status\n{a.email},1,present\n{b.email},3,present\nkhongco@x.vn,1,late\n{a.email},2,bogus\n"
     resp = AuthActions(teacher).post(f"/workshops/{ws.id}/attendance/import", page=f"/workshops/{ws.id}/registrations",
@@ -203,12 +206,17 @@ def test_workshop_api_lists_signs_up_and_reads_attendance(client, db, ws_setup):
     assert client.post(f"/api/v1/workshops/{ws.id}/registration", headers=h).json["status"] == "booked"
     again = client.post(f"/api/v1/workshops/{ws.id}/registration", headers=h)
     assert again.status_code == 409
+    hb = bearer(ws_setup["trainees"][1])
+    assert client.post(f"/api/v1/workshops/{ws.id}/registration", headers=hb).json["status"] == "booked"
+    assert client.delete(f"/api/v1/workshops/{ws.id}/registration", headers=hb).json["status"] == "cancelled"
+    open_sessions(db, ws_setup)
     attendance.mark(ws_setup["s1"], a.id, "present")
     db.session.commit()
     staff = client.get(f"/api/v1/workshops/{ws.id}/attendance", headers=bearer(ws_setup["instructor"])).json
     assert staff[0]["sessions"][str(ws_setup["s1"].id)] == "present"
     assert client.get(f"/api/v1/workshops/{ws.id}/attendance", headers=h).status_code == 403
-    assert client.delete(f"/api/v1/workshops/{ws.id}/registration", headers=h).json["status"] == "cancelled"
+    # after the cut-off (the sessions have started) a trainee can no longer cancel
+    assert client.delete(f"/api/v1/workshops/{ws.id}/registration", headers=h).status_code == 409
 
 
 def test_manager_signs_up_a_whole_unit_and_outcomes_enter_the_history(make_app, db, ws_setup):
@@ -227,6 +235,7 @@ def test_manager_signs_up_a_whole_unit_and_outcomes_enter_the_history(make_app, 
                                     data={"unit": ws_setup["other"].id})
     assert outsider.status_code == 404  # Văn Lãng is outside the Cao Lộc manager's tree
     a = ws_setup["trainees"][0]
+    open_sessions(db, ws_setup)
     att.mark(ws_setup["s1"], a.id, "present")
     att.mark(ws_setup["s2"], a.id, "late")
     db.session.commit()
