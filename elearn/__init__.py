@@ -203,9 +203,6 @@ def _register_template_helpers(app):
     app.jinja_env.filters["datetime"] = format_datetime
     from .core.numbers import format_number, format_pct
 
-    from .core import csrf_field
-
-    csrf_field.install()  # no duplicate id="csrf_token" on pages with several forms
     app.jinja_env.filters["num"] = format_number  # decimal comma in Vietnamese
     app.jinja_env.filters["pct"] = format_pct
     app.jinja_env.globals["role_label"] = role_label

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core import once
 from ..core.errors import ServiceError
 from ..core.mail import MailError
-from ..core.pagination import paginate
 from ..core.ratelimit import hit_limit, login_failed, login_succeeded, login_wait
 from ..core.seclog import security_event
 from ..core.security import is_safe_next

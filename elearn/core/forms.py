@@ -2,6 +2,9 @@
 
 - No NUL character in any text field (PostgreSQL cannot store it; nobody types one): the field gets
   a Vietnamese error, like any other validation error.
+- The hidden CSRF field has no ``id``. WTForms gives a field the id of its name, so a page with several
+  forms (a roster, an edit page with rename / move / archive) had several ``id="csrf_token"``: invalid
+  HTML that confuses assistive technology. Nothing refers to the field by id.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,6 +23,13 @@ def refuse_nul(form, field):
 
 class Form(FlaskForm):
     """FlaskForm plus the rules above; every form in the app derives from it."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if field.type == "CSRFTokenField":
+                field.id = False  # WTForms leaves out an attribute whose value is False
+            return field
 
     def validate(self, extra_validators=None):
         extra = {name: list(v) for name, v in (extra_validators or {}).items()}

@@ -20,5 +20,5 @@ class MoveForm(Form):
     parent_id = SelectField(_l("Chuyển vào dưới đơn vị"), coerce=int)
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(Form):
     """A CSRF-protected button: archive or restore a unit."""
