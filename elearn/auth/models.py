@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # When the account last made a request; written at most once a minute (auth.services.touch_last_seen).
+    last_seen_at: Mapped[datetime | None]
 
     org: Mapped[OrgUnit] = relationship(lazy="joined", innerjoin=True)
 

@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.errors import ServiceError
@@ -88,8 +89,23 @@ def end_sessions(user: User) -> None:
 
 
 def record_login(user: User) -> None:
-    user.last_login_at = utcnow()
+    user.last_login_at = user.last_seen_at = utcnow()
     db.session.flush()
+
+
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def touch_last_seen(user: User, now=None) -> None:
+    """Note that ``user`` is active now, for the "signed in now" usage figure. At most one write a
+    minute per account, on its own connection and outside the request's transaction, so a page
+    that only reads stays a read (and SQLite's writer is held for one short UPDATE)."""
+    now = now or utcnow()
+    if user.last_seen_at is not None and now - user.last_seen_at < SEEN_EVERY:
+        return
+    with db.engine.begin() as conn:
+        conn.execute(update(User).where(User.id == user.id).values(last_seen_at=now))
+    set_committed_value(user, "last_seen_at", now)  # known, but not a change the request must write
 
 
 def _check_email(email: str, *, exclude_id=None) -> str:

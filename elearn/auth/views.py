@@ -31,6 +31,7 @@ def load_user(user_id: str):
     user = db.session.get(User, uid)
     if user is None or not user.active or user.session_version != version:
         return None
+    services.touch_last_seen(user)
     return user
 
 

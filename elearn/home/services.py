@@ -41,8 +41,9 @@ def colleagues_count(unit: OrgUnit) -> int:
 
 
 def usage_figures(root: OrgUnit | None, now=None):
-    """Active accounts in ``root``'s subtree (everything for None) by their last sign-in: within
-    the last 5 minutes, today, this month (Việt Nam time) and ever. One query."""
+    """Active accounts in ``root``'s subtree (everything for None) by when they were last seen
+    (a request while signed in, ``User.last_seen_at``): within the last 5 minutes ("signed in
+    now"), today, this month (Việt Nam time) and ever. One query."""
     from datetime import datetime, time, timedelta, timezone
 
     from sqlalchemy import case
@@ -54,7 +55,7 @@ def usage_figures(root: OrgUnit | None, now=None):
     day = datetime.combine(local.date(), time(0), tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
     month = datetime.combine(local.date().replace(day=1), time(0), tzinfo=LOCAL_TZ).astimezone(
         timezone.utc).replace(tzinfo=None)
-    seen = User.last_login_at
+    seen = User.last_seen_at
 
     def since(t):
         return func.sum(case((seen >= t, 1), else_=0))

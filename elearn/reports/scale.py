@@ -76,7 +76,7 @@ def build_province(trainees: int, courses, *, code: str = "SC", name: str = "Th∆
         seen = now - timedelta(minutes=rnd.randint(0, 60 * 24 * 90)) if rnd.random() < 0.7 else None
         users.append({"email": f"hv{i + 1}@{code.lower()}.scale.thuvien.vn", "name": nm, "password_hash": "",
                       "role": "trainee", "org_id": rnd.choice(leaves), "active": rnd.random() > 0.02,
-                      "locale": None, "session_version": 1, "created_at": created, "last_login_at": seen})
+                      "locale": None, "session_version": 1, "created_at": created, "last_login_at": seen, "last_seen_at": seen})
     for chunk in _batches(users):
         db.session.execute(insert(User), chunk)
     ids = db.session.execute(select(User.id, User.name).join(OrgUnit, User.org_id == OrgUnit.id)

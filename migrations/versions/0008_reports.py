@@ -1,7 +1,7 @@
 """reports: users' Vietnamese name sort keys, export audit log
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30 09:50:00
 
 """

@@ -31,9 +31,9 @@ def test_page_draws_both_charts_with_text_and_table(tree, client, auth):
     assert '<svg role="img" aria-labelledby="ch1-t ch1-d"' in bars
     assert "<title id=\"ch1-t\">" in bars
     desc = re.search(r'<desc id="ch1-d">(.*?)</desc>', bars).group(1)
-    assert "Thư viện huyện Ba Vì: 50.0%" in desc and "Thư viện huyện Đoan Hùng: 33.3%" in desc
+    assert "Thư viện huyện Ba Vì: 50%" in desc and "Thư viện huyện Đoan Hùng: 33,3%" in desc
     table = bars.split("<table", 1)[1]
-    assert "Thư viện huyện Ba Vì</th><td class=\"num\">50.0%" in table
+    assert "Thư viện huyện Ba Vì</th><td class=\"num\">50%" in table
     months = _section(html, "ch2-h")
     assert '<svg role="img" aria-labelledby="ch2-t ch2-d"' in months
     rows = re.findall(r'<tr><th scope="row">(\d\d/\d\d)</th><td class="num">(\d+)</td></tr>', months)

@@ -10,14 +10,14 @@ from elearn.home import services
 def test_usage_figures_count_sign_ins_in_the_subtree(tree):
     u = tree["users"]
     now = datetime(2026, 11, 30, 5, 0)  # 12:00 in Việt Nam
-    u["t1"].last_login_at = now - timedelta(minutes=2)   # now
-    u["t2"].last_login_at = now - timedelta(hours=3)     # today
-    u["t5"].last_login_at = datetime(2026, 11, 29, 16, 30)  # 23:30 on the 29th in Việt Nam: yesterday
-    u["t8"].last_login_at = datetime(2026, 11, 1, 1, 0)   # this month, in D2
-    u["t9"].last_login_at = datetime(2026, 10, 31, 18, 0)  # 01:00 on 1 Nov in Việt Nam: this month
-    u["t3"].last_login_at = datetime(2025, 1, 1)          # long ago
-    u["t4"].last_login_at = now  # inactive: never counted
-    u["tq"].last_login_at = now  # outside P
+    u["t1"].last_seen_at = now - timedelta(minutes=2)   # now
+    u["t2"].last_seen_at = now - timedelta(hours=3)     # today
+    u["t5"].last_seen_at = datetime(2026, 11, 29, 16, 30)  # 23:30 on the 29th in Việt Nam: yesterday
+    u["t8"].last_seen_at = datetime(2026, 11, 1, 1, 0)   # this month, in D2
+    u["t9"].last_seen_at = datetime(2026, 10, 31, 18, 0)  # 01:00 on 1 Nov in Việt Nam: this month
+    u["t3"].last_seen_at = datetime(2025, 1, 1)          # long ago
+    u["t4"].last_seen_at = now  # inactive: never counted
+    u["tq"].last_seen_at = now  # outside P
     db.session.commit()
     assert services.usage_figures(tree["units"]["D1"], now=now) == {"now": 1, "today": 2, "month": 3, "total": 4}
     assert services.usage_figures(tree["units"]["P"], now=now) == {"now": 1, "today": 2, "month": 5, "total": 6}
@@ -37,14 +37,14 @@ def test_manager_home_shows_what_needs_action(tree, client, auth):
     assert "Yêu cầu tập huấn chờ duyệt" in html and "1 yêu cầu" in html  # t8 is outside D1
     card = html.split("Khoá A</a></h3>", 1)[1].split("</section>", 1)[0]
     assert "4 học viên quá hạn" in card  # t2, t3, t6, t7
-    lowest = re.findall(r'unit=(\w+)">[^<]+</a>: ([\d.]+)%', card)
-    assert lowest == [("D1", "0.0"), ("C1", "33.3"), ("C2", "50.0")]
+    lowest = re.findall(r'unit=(\w+)">[^<]+</a>: ([\d,]+)%', card)
+    assert lowest == [("D1", "0"), ("C1", "33,3"), ("C2", "50")]
     assert "Lượt sử dụng" in html
     assert "Người dùng theo đơn vị" in html
 
 
 def test_admin_home_has_usage_and_the_report_link(tree, client, auth):
-    tree["users"]["t1"].last_login_at = utcnow()
+    tree["users"]["t1"].last_seen_at = utcnow()
     db.session.commit()
     auth.login("admin@example.vn")
     html = client.get("/").get_data(as_text=True)
