@@ -3,7 +3,6 @@
 Scope and bad input are handled by ``elearn.reports.loaders``, shared with the web pages and the
 exports: a unit or course outside the caller's scope is 404, trainees get 403, bad filters 400.
 """
-from datetime import timezone
 
 import marshmallow as ma
 from flask_login import current_user
@@ -11,25 +10,20 @@ from flask_login import current_user
 from ..reports import loaders, services
 from ..reports.permissions import grades_visible
 from . import bp
-from .schemas import ErrorSchema
+from .schemas import ErrorSchema, Schema, UtcDateTime
 
 
-class Rfc3339(ma.fields.DateTime):
-    """Stored times are naive UTC: sent as RFC 3339 with the "Z" offset."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-class ReportQuery(ma.Schema):
+class ReportQuery(Schema):
     course = ma.fields.String(load_default="", metadata={"description": "Mã (slug) khoá học; mặc định khoá đầu tiên"})
     unit = ma.fields.String(load_default="", metadata={"description": "Mã đơn vị; mặc định đơn vị của bạn (quản trị: gốc)"})
-    state = ma.fields.String(load_default="", metadata={"description": "not_started, in_progress hoặc completed"})
+    state = ma.fields.String(load_default="", validate=ma.validate.OneOf(("", *services.STATES)),
+                             metadata={"description": "not_started, in_progress hoặc completed"})
     overdue = ma.fields.Boolean(load_default=False, metadata={"description": "Chỉ người quá hạn"})
-    sort = ma.fields.String(load_default="name", metadata={"description": "Cột sắp xếp (trong danh sách cho phép)"})
-    dir = ma.fields.String(load_default="asc", metadata={"description": "asc hoặc desc"})
+    sort = ma.fields.String(load_default="name",
+                            validate=ma.validate.OneOf(tuple(dict.fromkeys(services.UNIT_SORTS + services.TRAINEE_SORTS))),
+                            metadata={"description": "Cột sắp xếp (trong danh sách cho phép)"})
+    dir = ma.fields.String(load_default="asc", validate=ma.validate.OneOf(("asc", "desc")),
+                           metadata={"description": "asc hoặc desc"})
 
 
 class TraineeQuery(ReportQuery):
@@ -75,8 +69,8 @@ class TraineeRowSchema(ma.Schema):
     state = ma.fields.String(metadata={"description": "not_started, in_progress hoặc completed"})
     percent = ma.fields.Integer()
     grade = ma.fields.Float(allow_none=True)
-    last_activity_at = Rfc3339(allow_none=True)
-    completed_at = Rfc3339(allow_none=True)
+    last_activity_at = UtcDateTime(allow_none=True)
+    completed_at = UtcDateTime(allow_none=True)
     certificate_code = ma.fields.String(allow_none=True)
     overdue = ma.fields.Boolean()
 

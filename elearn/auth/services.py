@@ -113,7 +113,7 @@ def _check_email(email: str, *, exclude_id=None) -> str:
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        raise ServiceError(_("Địa chỉ email không hợp lệ."), field="email")
+        raise ServiceError(_("Địa chỉ email không hợp lệ."), field="email") from None
     stmt = select(User.id).where(User.email == email)
     if exclude_id:
         stmt = stmt.where(User.id != exclude_id)
@@ -426,7 +426,7 @@ def read_xlsx_rows(data: bytes, expected: tuple[str, ...]):
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ServiceError(_("Không đọc được tệp XLSX. Hãy lưu lại bằng Excel hoặc LibreOffice dạng .xlsx."))
+        raise ServiceError(_("Không đọc được tệp XLSX. Hãy lưu lại bằng Excel hoặc LibreOffice dạng .xlsx.")) from None
     try:
         ws = wb.worksheets[0] if wb.worksheets else None
         if ws is None:
@@ -526,7 +526,7 @@ def import_users(data, *, filename: str = "", invite: bool = False, by: User | N
     if result.errors:
         return result
     users = []
-    for line, r in rows:
+    for _line, r in rows:
         user = create_user(r["email"], r["name"], r["role"], result._orgs[r["org_code"]])
         result.created.append(user.email)
         users.append(user)

@@ -172,8 +172,7 @@ def pg_connection_args(uri: str, environ=None) -> tuple[list[str], dict]:
 
 def _run(argv, env, what):
     try:
-        proc = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, check=False)
+        proc = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False)
     except OSError as exc:
         raise BackupError(f"Không chạy được {what}: {exc}") from exc
     if proc.returncode != 0:

@@ -178,12 +178,12 @@ def read_csv_rows(data: bytes | str, expected: tuple[str, ...]):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ServiceError(_("Tệp CSV phải được lưu với mã UTF-8."))
+            raise ServiceError(_("Tệp CSV phải được lưu với mã UTF-8.")) from None
     reader = csv.reader(io.StringIO(data))
     try:
         header = next(reader)
     except StopIteration:
-        raise ServiceError(_("Tệp CSV trống."))
+        raise ServiceError(_("Tệp CSV trống.")) from None
     header = [h.strip().lower() for h in header]
     if tuple(header[: len(expected)]) != expected:
         raise ServiceError(_("Dòng tiêu đề phải là: %(cols)s", cols=",".join(expected)))

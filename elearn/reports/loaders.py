@@ -117,7 +117,7 @@ def load_report(user, args) -> ReportRequest:
     try:
         page = max(1, int(args.get("page") or 1))
     except (TypeError, ValueError):
-        raise ServiceError(_("Số trang không hợp lệ."), status=400, code="bad_request", field="page")
+        raise ServiceError(_("Số trang không hợp lệ."), status=400, code="bad_request", field="page") from None
     return ReportRequest(course=course, unit=unit, state=state, overdue_only=_flag(args.get("overdue")),
                          sort=sort, desc=direction == "desc", page=page, level=level)
 

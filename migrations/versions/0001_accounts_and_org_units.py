@@ -1,7 +1,7 @@
 """accounts and org units
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27 01:40:30.746462
 
 """

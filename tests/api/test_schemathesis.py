@@ -20,7 +20,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from elearn.auth import services as accounts
 from elearn.auth.models import User

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from elearn.core.errors import ServiceError
 from elearn.auth import services
 from elearn.auth.models import PasswordReset, User
 from elearn.core.timeutil import utcnow
@@ -57,7 +58,7 @@ def test_password_reset_link_expires(smtp_app, smtp_server, make_user, db):
     db.session.execute(update(PasswordReset).values(expires_at=utcnow() - timedelta(minutes=1)))
     db.session.commit()
     assert client.get(link).status_code == 404
-    with pytest.raises(Exception):
+    with pytest.raises(ServiceError, match="hết hạn"):
         services.finish_password_reset(link.rsplit("/", 1)[1], "mat-khau-moi-123")
 
 

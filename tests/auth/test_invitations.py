@@ -14,7 +14,7 @@ from elearn.auth import services
 from elearn.auth.models import Invitation, User
 from elearn.core.timeutil import utcnow
 from elearn.extensions import db as _db
-from tests.conftest import CSRF_RE, AuthActions
+from tests.conftest import CSRF_RE
 
 BASE = "https://hoctap.example.vn"
 

@@ -1,5 +1,4 @@
 """The annual review: this year against last, per child unit, printable."""
-import re
 from datetime import datetime
 
 from sqlalchemy import select

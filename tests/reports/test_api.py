@@ -54,8 +54,8 @@ def test_trainees_paging_in_name_order(tree, client, token):
 
 
 @pytest.mark.parametrize("query,status,code", [
-    ("course=khoa-a&state=x", 400, "bad_request"),
-    ("course=khoa-a&sort=id;drop", 400, "bad_request"),
+    ("course=khoa-a&state=x", 422, None),  # not in the declared enum: the schema refuses it
+    ("course=khoa-a&sort=id;drop", 422, None),
     ("course=nope", 404, "not_found"),
     ("course=khoa-a&unit=ZZZ", 404, "not_found"),
     ("course=khoa-a&page=0", 422, None),

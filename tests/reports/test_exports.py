@@ -93,7 +93,7 @@ def test_every_export_is_logged(tree, client, auth):
     client.get("/reports/completion.csv?course=khoa-a&unit=C1&level=trainee&state=not_started")
     client.get("/reports/completion.xlsx?course=khoa-a&level=unit")
     logs = db.session.scalars(select(ExportLog).order_by(ExportLog.id)).all()
-    assert [(l.fmt, l.level, l.rows) for l in logs] == [("csv", "trainee", 1), ("xlsx", "unit", 4)]
+    assert [(log.fmt, log.level, log.rows) for log in logs] == [("csv", "trainee", 1), ("xlsx", "unit", 4)]
     assert logs[0].user_id == tree["users"]["mD1"].id
     assert logs[0].filters["state"] == "not_started" and logs[0].filters["unit"] == "C1"
     assert logs[0].course_id == tree["A"].id and logs[1].unit_id == tree["units"]["D1"].id

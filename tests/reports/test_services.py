@@ -103,7 +103,7 @@ def test_average_grade_hidden_when_quiz_review_hides_marks(tree):
 
 def test_report_query_count_is_fixed(tree, count_queries):
     course, unit = tree["A"], tree["units"]["P"]
-    course.id, unit.path  # loaded before counting
+    _ = course.id, unit.path  # loaded before counting
     with count_queries() as n:
         services.completion_report(course, unit)
     assert n() <= 7

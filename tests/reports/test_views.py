@@ -3,7 +3,6 @@ import re
 
 import pytest
 
-from elearn.extensions import db
 
 
 def _rows(html):
@@ -57,7 +56,7 @@ def test_trainee_pages_follow_the_name_order(tree, make_app):
     names = []
     for p in (1, 2, 3):
         html = client.get(f"/reports/completion?course=khoa-a&level=trainee&page={p}").get_data(as_text=True)
-        assert "Trang %d / 3" % p in html
+        assert f"Trang {p} / 3" in html
         names += _rows(html)
     assert names == ["Nguyễn Văn An", "Đỗ Thị Ánh", "Vũ Văn Ân", "Trần Thị Bình", "Hoàng Văn Cường",
                      "Lê Văn Đức", "Bùi Thị Em", "Đinh Văn Giang"]

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from elearn.auth import services as accounts
 from elearn.core.errors import ServiceError
-from elearn.core.timeutil import utcnow
 from elearn.workshops import attendance, reminders, services
 from elearn.workshops.models import Attendance, Reminder
 from tests.conftest import AuthActions

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from elearn.core.errors import ServiceError
 from elearn.auth import services as accounts
 from elearn.core.timeutil import utcnow
 from elearn.courses.models import ActivityProgress
@@ -136,7 +137,7 @@ def test_self_check_in_with_the_rotating_code(make_app, db, ws_setup):
     now = utcnow()
     s1.starts_at, s1.ends_at = now - timedelta(minutes=5), now + timedelta(hours=2)
     db.session.commit()
-    with pytest.raises(Exception):
+    with pytest.raises(ServiceError, match="Mã điểm danh không đúng"):
         attendance.check_in(t, s1, "000000" if attendance.checkin_code(s1) != "000000" else "111111")
     old = attendance.checkin_code(s1, now - timedelta(minutes=5))
     resp = AuthActions(client).post(f"/workshops/checkin?s={s1.id}", data={"code": old})
