@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateTimeLocalField, DecimalField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
 
@@ -31,6 +31,8 @@ class QuestionUploadForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     token = HiddenField()
     skip_bad = BooleanField(_l("Bỏ qua các câu lỗi và nhập các câu còn lại"))
+    mode = RadioField(_l("Câu trùng với câu đã có trong ngân hàng"), default="new", choices=[
+        ("new", _l("Thêm thành câu mới, giữ câu cũ")), ("replace", _l("Thay câu cũ bằng câu trong tệp"))])
 
 
 class GradeForm(FlaskForm):

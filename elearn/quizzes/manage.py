@@ -213,8 +213,9 @@ def bank_view(slug):
             token = secrets.token_hex(16)
             with open(os.path.join(_import_dir(), token + ".txt"), "wb") as fh:
                 fh.write(data)
+            counts = bank.preview_counts(course, parsed.questions, f"{course.slug}/tai-len")
             return render_template("quizzes/import_preview.html", course=course, parsed=parsed, types=types,
-                                   form=ConfirmImportForm(formdata=None, token=token))
+                                   counts=counts, form=ConfirmImportForm(formdata=None, token=token))
     categories = db.session.scalars(select(QuestionCategory).where(QuestionCategory.course_id == course.id)
                                     .order_by(QuestionCategory.path)).all()
     counts = {}
@@ -232,7 +233,7 @@ def bank_import(slug):
     course = _staff_course(slug)
     form = ConfirmImportForm()
     token = form.token.data or ""
-    if not form.validate_on_submit() or not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
+    if not form.validate_on_submit() or form.mode.data not in ("new", "replace") or not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
         abort(400)
     path = os.path.join(_import_dir(), token + ".txt")
     if not os.path.exists(path):
@@ -243,7 +244,8 @@ def bank_import(slug):
     if parsed.errors and not form.skip_bad.data:
         flash(_("Tệp có câu hỏi lỗi; không nhập gì. Sửa tệp, hoặc chọn bỏ qua các câu lỗi."), "error")
         return redirect(url_for("quizzes.bank_view", slug=slug))
-    result = bank.store_questions(course, parsed.questions, f"{course.slug}/tai-len")
+    result = bank.store_questions(course, parsed.questions, f"{course.slug}/tai-len",
+                                  replace=form.mode.data == "replace")
     db.session.commit()
     os.remove(path)
     flash(_("Đã nhập %(n)d câu hỏi (%(new)d mới, %(upd)d cập nhật).", n=len(result.questions),
