@@ -1,4 +1,5 @@
 """The question bank: categories and questions per course, filled from GIFT or Moodle XML."""
+import copy
 import hashlib
 import html
 from dataclasses import dataclass, field
@@ -64,7 +65,8 @@ class BankImport:
 
 def _with_category(q, default_category: str):
     if q.category is None:
-        return gift.Question(**{**q.__dict__, "category": default_category.split("/")})
+        q = copy.copy(q)  # keeps attributes a reader set beyond the dataclass fields (grader_info, ...)
+        q.category = default_category.split("/")
     return q
 
 

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateTimeLocalField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
 
@@ -36,5 +36,5 @@ class ConfirmImportForm(FlaskForm):
 
 
 class GradeForm(FlaskForm):
-    mark = DecimalField(_l("Điểm"), places=2, validators=[NumberRange(0, 1000)])
+    mark = StringField(_l("Điểm"))  # "0,8" or "0.8": read by manage.parse_mark
     comment = TextAreaField(_l("Nhận xét"))

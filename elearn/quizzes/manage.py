@@ -142,6 +142,8 @@ def grading(activity_id):
     activity, course, quiz = _staff_quiz(activity_id)
     if not can_grade(current_user, is_staff=True):
         abort(403)
+    kept = {}  # a refused mark: what the grader wrote stays in the form, with the error
+    status = 200
     if request.method == "POST":
         form = GradeForm()
         answer = db.get_or_404(AttemptAnswer, request.form.get("answer", type=int) or 0)
@@ -149,19 +151,24 @@ def grading(activity_id):
         if attempt.quiz_id != quiz.activity_id:
             abort(404)
         max_mark = attempt.layout["q"][str(answer.question_id)]["mark"]
-        if form.validate_on_submit() and float(form.mark.data) <= max_mark:
+        mark = parse_mark(form.mark.data)
+        error = None
+        if not form.validate_on_submit():
+            abort(400)
+        if mark is None or not 0 <= mark <= max_mark:
+            error = _("Điểm phải là một số từ 0 đến %(m)s (ví dụ 0,8).", m=max_mark)
+        else:
             try:
-                services.grade_manually(answer, float(form.mark.data) / max_mark if max_mark else 0.0,
-                                        form.comment.data, current_user)
+                services.grade_manually(answer, mark / max_mark if max_mark else 0.0, form.comment.data, current_user)
             except ServiceError as err:
                 db.session.rollback()
-                flash(err.message, "error")
+                error = err.message
             else:
                 db.session.commit()
                 flash(_("Đã chấm."), "success")
-        else:
-            flash(_("Điểm phải từ 0 đến %(m)s.", m=max_mark), "error")
-        return redirect(url_for("quizzes.grading", activity_id=activity_id))
+                return redirect(url_for("quizzes.grading", activity_id=activity_id))
+        kept[answer.id] = {"mark": form.mark.data or "", "comment": form.comment.data or "", "error": error}
+        status = 422
     essay_ids = select(Question.id).where(Question.qtype == "essay", Question.course_id == course.id)
     pending = db.session.execute(
         select(AttemptAnswer, QuizAttempt, User)
@@ -174,7 +181,21 @@ def grading(activity_id):
     questions = {q.id: q for q in db.session.scalars(select(Question).where(
         Question.id.in_({a.question_id for a, _t, _u in pending})))} if pending else {}
     return render_template("quizzes/grading.html", activity=activity, course=course, quiz=quiz, pending=pending,
-                           questions=questions, form=GradeForm(formdata=None))
+                           questions=questions, form=GradeForm(formdata=None), kept=kept), status
+
+
+def parse_mark(raw) -> float | None:
+    """A mark as typed: "0,8" (Vietnamese decimal comma) or "0.8"; None when it is not a number."""
+    import math
+
+    text = (raw or "").strip().replace(" ", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 # --- the course's question bank ---------------------------------------------------------------------

@@ -440,6 +440,8 @@ def review_items(attempt: QuizAttempt, allowed: set):
         if "feedback" in allowed:
             item["feedback"] = (qt.feedback(q.data, response) if qt.gradable else []) + \
                 ([q.general_feedback] if q.general_feedback else []) + ([row.comment] if row and row.comment else [])
+        if "grader_info" in allowed and q.qtype == "essay" and q.data.get("grader_info"):
+            item["grader_info"] = q.data["grader_info"]
         if "right_answer" in allowed and qt.gradable and not qt.manual:
             item["right_answer"] = qt.right_answer(q.text, q.data)
         items.append(item)
