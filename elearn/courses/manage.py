@@ -219,7 +219,12 @@ def edit_lesson(slug, module_id=None, activity_id=None):
     preview = None
     if form.validate_on_submit():
         if "preview" in request.form:
-            preview = render(form.body_md.data)  # shown, not saved
+            try:
+                services.check_lesson_body(form.body_md.data)  # refused as saving would refuse it
+            except ServiceError as err:
+                err.show_on(form)
+            else:
+                preview = render(form.body_md.data)  # shown, not saved
         else:
             replay = once.claim(form) if activity is None else None  # creating: store once
             if replay is not None:

@@ -228,16 +228,21 @@ def _next_activity_position(module):
     return db.session.scalar(select(func.coalesce(func.max(Activity.position), -1)).where(Activity.module_id == module.id)) + 1
 
 
-def save_lesson(module, activity: Activity | None, *, title, body_md, minutes=None) -> Activity:
+def check_lesson_body(body_md) -> None:
+    """What saving and the preview both refuse: an empty body, raw HTML, images without a size."""
     from ..core.markdown import problems
 
-    title = _check_title(title)
     if not (body_md or "").strip():
         raise ServiceError(_("Bài học chưa có nội dung."), field="body_md")
     found = problems(body_md)
     if found:
         line, message = found[0]
         raise ServiceError(_("Dòng %(line)s: %(message)s", line=line or "?", message=message), field="body_md")
+
+
+def save_lesson(module, activity: Activity | None, *, title, body_md, minutes=None) -> Activity:
+    title = _check_title(title)
+    check_lesson_body(body_md)
     if activity is None:
         taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
         activity = Activity(module_id=module.id, course_id=module.course_id, kind="lesson",

@@ -191,3 +191,29 @@ def test_admin_assigns_course_staff_by_email(client, auth, setup, db):
     auth.post("/courses/thu-nghiem/manage/staff", page="/courses/thu-nghiem/manage",
               data={"email": setup["instructor"].email})
     assert is_staff(setup["instructor"], setup["course"])
+
+
+def test_a_lesson_written_on_the_web_shows_its_title_as_the_heading(client, auth, setup, db):
+    auth.login(setup["admin"].email)
+    module = db.session.scalar(select(Module).where(Module.slug == "mot"))
+    url = f"/courses/thu-nghiem/manage/modules/{module.id}/lessons/new"
+    preview = auth.post(url, data={"title": "Giờ mở cửa", "body_md": "Thư viện mở cửa 8 giờ.", "preview": "1"})
+    assert "<h1>Giờ mở cửa</h1>" in preview.get_data(as_text=True)
+    assert auth.post(url, data={"title": "Giờ mở cửa", "body_md": "Thư viện mở cửa 8 giờ."}).status_code == 302
+    lesson = db.session.scalar(select(Activity).where(Activity.title == "Giờ mở cửa"))
+    page = client.get(f"/courses/thu-nghiem/mot/{lesson.slug}").get_data(as_text=True)
+    assert "<h1>Giờ mở cửa</h1>" in page
+    # A body that brings its own heading (as shipped lessons do) is not given a second one.
+    shipped = client.get("/courses/thu-nghiem/mot/bai-1").get_data(as_text=True)
+    assert shipped.count("<h1") == 1
+
+
+def test_the_preview_refuses_raw_html_with_its_line_as_saving_does(client, auth, setup, db):
+    auth.login(setup["admin"].email)
+    module = db.session.scalar(select(Module).where(Module.slug == "mot"))
+    url = f"/courses/thu-nghiem/manage/modules/{module.id}/lessons/new"
+    resp = auth.post(url, data={"title": "Bài có HTML", "body_md": "Dòng một\n\n<b>đậm</b> chữ", "preview": "1"})
+    html = resp.get_data(as_text=True)
+    assert "Dòng 3" in html and "HTML trực tiếp không được phép" in html
+    assert "Xem trước (chưa lưu)" not in html  # nothing rendered
+    assert db.session.scalar(select(Activity).where(Activity.title == "Bài có HTML")) is None
