@@ -262,6 +262,17 @@ def save_lesson(module, activity: Activity | None, *, title, body_md, minutes=No
     return activity
 
 
+def new_activity(module, title, kind) -> Activity:
+    """A new draft activity of ``kind`` at the end of ``module``."""
+    taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
+    activity = Activity(module_id=module.id, course_id=module.course_id, kind=kind,
+                        slug=_unique_slug(title, taken), title=_check_title(title),
+                        position=_next_activity_position(module), status="draft")
+    db.session.add(activity)
+    db.session.flush()
+    return activity
+
+
 def new_material(module, title) -> Activity:
     taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
     activity = Activity(module_id=module.id, course_id=module.course_id, kind="material",

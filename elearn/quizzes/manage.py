@@ -14,11 +14,13 @@ from ..auth.models import User
 from ..core.errors import ServiceError
 from ..core.text import vi_name_key
 from ..core.timeutil import LOCAL_TZ, to_local
+from ..core import once
 from ..courses import loaders
+from ..courses.models import Module
 from ..extensions import db
 from . import bank, bp, services, stats, types
-from .forms import ConfirmImportForm, GradeForm, QuestionUploadForm, QuizSettingsForm
-from .models import REVIEW_WHAT, REVIEW_WHEN, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizSlot
+from .forms import ConfirmImportForm, GradeForm, NewQuizForm, QuestionUploadForm, QuizSettingsForm
+from .models import DEFAULT_REVIEW, REVIEW_WHAT, REVIEW_WHEN, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizSlot
 from .permissions import can_grade
 
 
@@ -69,8 +71,7 @@ def manage(activity_id):
             quiz.per_page = form.per_page.data
             quiz.shuffle_questions = form.shuffle_questions.data
             quiz.shuffle_answers = form.shuffle_answers.data
-            quiz.review = {when: [what for what in REVIEW_WHAT if request.form.get(f"review-{when}-{what}")]
-                           for when in REVIEW_WHEN}
+            quiz.review = _review_from_form()
             db.session.commit()
             flash(_("Đã lưu thiết lập bài kiểm tra."), "success")
             return redirect(url_for("quizzes.manage", activity_id=activity_id))
@@ -85,6 +86,43 @@ def manage(activity_id):
                            slot_questions=slot_questions, categories={c.id: c for c in categories},
                            available=available, confirm=ConfirmForm(), when=REVIEW_WHEN, what=REVIEW_WHAT,
                            types=types)
+
+
+def _review_from_form():
+    return {when: [what for what in REVIEW_WHAT if request.form.get(f"review-{when}-{what}")] for when in REVIEW_WHEN}
+
+
+@bp.route("/new/<slug>/<int:module_id>", methods=["GET", "POST"])
+@login_required
+def new_quiz(slug, module_id):
+    """Create a quiz in a module (settings first); then its settings page picks the questions."""
+    course = _staff_course(slug)
+    module = db.get_or_404(Module, module_id)
+    if module.course_id != course.id:
+        abort(404)
+    form = NewQuizForm()
+    review = _review_from_form() if request.method == "POST" else DEFAULT_REVIEW
+    if form.validate_on_submit():
+        replay = once.claim(form)
+        if replay is not None:
+            return replay
+        try:
+            quiz = services.create_quiz(module, title=form.title.data, pass_mark=form.pass_mark.data,
+                                        attempts_allowed=form.attempts_allowed.data,
+                                        time_limit=form.time_limit_minutes.data * 60,
+                                        open_at=_utc_naive(form.open_at.data), close_at=_utc_naive(form.close_at.data),
+                                        review=review)
+        except ServiceError as err:
+            db.session.rollback()
+            err.show_on(form)
+        else:
+            target = url_for("quizzes.manage", activity_id=quiz.activity_id)
+            once.done(target)
+            db.session.commit()
+            flash(_("Đã tạo bài kiểm tra (bản nháp). Hãy chọn câu hỏi."), "success")
+            return redirect(target)
+    return render_template("quizzes/new.html", course=course, module=module, form=form, review=review,
+                           when=REVIEW_WHEN, what=REVIEW_WHAT)
 
 
 @bp.route("/<int:activity_id>/slots", methods=["POST"])

@@ -49,6 +49,20 @@ def get_quiz(activity: Activity) -> Quiz:
     return quiz
 
 
+def create_quiz(module, *, title, pass_mark, attempts_allowed, time_limit, open_at, close_at, review) -> Quiz:
+    """A new draft quiz activity at the end of ``module`` with its settings (times are naive UTC)."""
+    from ..courses.services import new_activity
+
+    if open_at and close_at and close_at <= open_at:
+        raise ServiceError(_("Thời điểm đóng phải sau thời điểm mở."), field="close_at")
+    activity = new_activity(module, title, "quiz")
+    quiz = Quiz(activity_id=activity.id, pass_mark=float(pass_mark), attempts_allowed=attempts_allowed,
+                time_limit=time_limit, open_at=open_at, close_at=close_at, review=review)
+    db.session.add(quiz)
+    db.session.flush()
+    return quiz
+
+
 def set_fixed_questions(quiz: Quiz, questions: list[Question]) -> bool:
     """Make the quiz's slots exactly ``questions`` in order; False when they already were."""
     current = [(s.question_id, s.category_id) for s in quiz.slots]
