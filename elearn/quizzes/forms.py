@@ -74,3 +74,24 @@ class NewQuizForm(OnceMixin, FlaskForm):
                                       validators=[NumberRange(0, 600, _l("Từ 0 đến 600 phút."))])
     open_at = LocalDateTimeField(_l("Mở lúc (giờ Việt Nam, dd/mm/yyyy HH:mm)"))
     close_at = LocalDateTimeField(_l("Đóng lúc (giờ Việt Nam, dd/mm/yyyy HH:mm)"))
+
+
+class QuestionForm(OnceMixin, FlaskForm):
+    """A question without GIFT; the answers come as rows a-<i>-text/weight/tolerance/feedback."""
+
+    qtype = SelectField(_l("Loại câu hỏi"), choices=[
+        ("multichoice", _l("Nhiều lựa chọn")), ("truefalse", _l("Đúng/Sai")), ("shortanswer", _l("Trả lời ngắn")),
+        ("numerical", _l("Số")), ("essay", _l("Tự luận"))])
+    category_id = SelectField(_l("Nhóm"), coerce=int)
+    title = StringField(_l("Tiêu đề (không bắt buộc)"), validators=[Length(max=255)])
+    text = TextAreaField(_l("Nội dung câu hỏi"), validators=[DataRequired(_l("Hãy nhập nội dung câu hỏi.")),
+                                                            Length(max=20_000)])
+    tf = RadioField(_l("Đáp án đúng"), default="true", choices=[("true", _l("Đúng")), ("false", _l("Sai"))])
+    tf_right_feedback = StringField(_l("Phản hồi khi trả lời đúng"), validators=[Length(max=2000)])
+    tf_wrong_feedback = StringField(_l("Phản hồi khi trả lời sai"), validators=[Length(max=2000)])
+    grader_info = TextAreaField(_l("Hướng dẫn chấm (chỉ người chấm thấy)"), validators=[Length(max=5000)])
+    general_feedback = TextAreaField(_l("Phản hồi chung"), validators=[Length(max=5000)])
+
+
+class MoveQuestionsForm(FlaskForm):
+    category_id = SelectField(_l("Chuyển các câu đã chọn sang nhóm"), coerce=int)
