@@ -80,6 +80,20 @@ def course_percentages(user, course_ids):
     return {cid: rows.get(cid, 0) for cid in course_ids}
 
 
+def overseen_courses(user):
+    """A manager's courses: published ones enrolled for a unit of their subtree, or above their unit."""
+    from sqlalchemy.orm import aliased
+
+    from ..orgs.models import OrgUnit
+
+    unit = aliased(OrgUnit)
+    below = exists().where(Enrolment.course_id == Course.id, Enrolment.org_id == unit.id,
+                           unit.path.startswith(user.org.path))
+    courses = db.session.scalars(select(Course).where(Course.status == "published",
+                                                      or_(enrolled_filter(user), below))).all()
+    return sorted(courses, key=lambda c: vi_collate(c.title))
+
+
 def staff_courses(user):
     stmt = select(Course).where(Course.status != "archived")
     if user.role != "admin":
@@ -132,8 +146,9 @@ def module_states(user, course, outline):
     done_modules = set(db.session.scalars(select(ModuleProgress.module_id).where(
         ModuleProgress.user_id == user.id, ModuleProgress.course_id == course.id, ModuleProgress.state == "complete")))
     states = []
+    staff = getattr(user, "role", "trainee") != "trainee"  # staff are not learners: nothing is locked for them
     for m, acts in outline:
-        missing = [p for p in m.prerequisites if p.status == "published" and p.id not in done_modules]
+        missing = [] if staff else [p for p in m.prerequisites if p.status == "published" and p.id not in done_modules]
         state = "done" if m.id in done_modules else ("locked" if missing else "available")
         states.append(ModuleState(m, acts, state, missing, done_ids))
     return states
