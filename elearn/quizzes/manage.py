@@ -170,8 +170,50 @@ def overview(activity_id):
     qids = list(analysis)
     questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(qids)))} if qids else {}
     return render_template("quizzes/overview.html", activity=activity, course=course, quiz=quiz, rows=rows,
-                           users=users, analysis=analysis, questions=questions,
+                           users=users, analysis=analysis, questions=questions, min_attempts=stats.MIN_ATTEMPTS,
                            pending=sum(1 for a in attempts if a.needs_grading))
+
+
+_STATES = {"inprogress": "Đang làm", "finished": "Đã nộp", "abandoned": "Không được tính"}
+
+
+@bp.route("/<int:activity_id>/results.<fmt>")
+@login_required
+def export_results(activity_id, fmt):
+    """The results table as CSV or XLSX (the rules of the manager reports: core.exports)."""
+    from ..core.exports import table_response
+
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    activity, course, quiz = _staff_quiz(activity_id)
+    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id)).all()
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({a.user_id for a in attempts})))} if attempts else {}
+    ordered = sorted(attempts, key=lambda a: (vi_name_key(users[a.user_id].name), a.number))
+    header = [_("Học viên"), _("Email"), _("Đơn vị"), _("Lượt"), _("Trạng thái"), _("Nộp lúc"), _("Điểm (%%)")]
+    rows = [[users[a.user_id].name, users[a.user_id].email, users[a.user_id].org.name, a.number,
+             _(_STATES.get(a.state, a.state)) + (" · " + _("chờ chấm") if a.needs_grading else ""),
+             _local_naive(a.finished_at), a.percent] for a in ordered]
+    return table_response(fmt, f"ket-qua-{activity.slug}", header, rows, title=_("Kết quả"))
+
+
+@bp.route("/<int:activity_id>/statistics.<fmt>")
+@login_required
+def export_statistics(activity_id, fmt):
+    from ..core.exports import table_response
+
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    activity, course, quiz = _staff_quiz(activity_id)
+    analysis = stats.item_analysis(quiz)
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(list(analysis))))} if analysis else {}
+    header = [_("Câu hỏi"), _("Loại"), _("Số lượt"), _("Độ dễ"), _("Độ phân biệt")]
+    too_few = _("Quá ít lượt làm (cần ít nhất %(n)d)", n=stats.MIN_ATTEMPTS)
+    rows = []
+    for qid, s in analysis.items():
+        q = questions[qid]
+        rows.append([q.title or q.text[:200], str(types.get_type(q.qtype).label), s["attempts"],
+                     too_few if s["too_few"] else s["facility"], too_few if s["too_few"] else s["discrimination"]])
+    return table_response(fmt, f"thong-ke-{activity.slug}", header, rows, title=_("Thống kê"))
 
 
 @bp.route("/<int:activity_id>/grading", methods=["GET", "POST"])
