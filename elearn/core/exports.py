@@ -11,7 +11,7 @@ import io
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import Response, stream_with_context
+from flask import Response
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +37,7 @@ def _disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def csv_response(filename: str, header: list, rows) -> Response:
+def csv_response(filename: str, header: list, rows: list) -> Response:
     def generate():
         buf = io.StringIO()
         writer = csv.writer(buf)
@@ -50,7 +50,8 @@ def csv_response(filename: str, header: list, rows) -> Response:
             buf.truncate()
         yield buf.getvalue()
 
-    return Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8",
+    # rows are materialised by the caller, so the generator needs no request context
+    return Response(generate(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": _disposition(filename)})
 
 
