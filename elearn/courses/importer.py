@@ -13,7 +13,7 @@ import yaml
 from ..core.markdown import problems as markdown_problems
 from ..core.markdown import reading_minutes
 from ..quizzes import gift
-from ..quizzes.models import DEFAULT_REVIEW, REVIEW_WHAT, REVIEW_WHEN
+from ..quizzes.models import DEFAULT_REVIEW, REVIEW_SHOWN, REVIEW_WHAT, REVIEW_WHEN
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
@@ -60,7 +60,7 @@ _DURING_COURSE = ["responses", "correctness", "marks"]
 REVIEW_PRESETS = {
     "full": DEFAULT_REVIEW,
     "after_close": {"during": [], "immediately": _DURING_COURSE, "open": _DURING_COURSE,
-                    "closed": list(REVIEW_WHAT)},
+                    "closed": list(REVIEW_SHOWN)},
     "marks_only": {"during": [], "immediately": ["marks"], "open": ["marks"], "closed": ["marks"]},
 }
 #: What gives the answers away when a trainee may try again.

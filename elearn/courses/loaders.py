@@ -49,6 +49,7 @@ class ActivityAccess:
     enrolled: bool
     outline: list  # the outline the viewer sees (unpublished items too for editors)
     state: "services.ModuleState"  # the activity's module, its state and the viewer's done activities
+    states: list = None  # every module's state for the viewer (navigation must not link into a locked one)
 
     @property
     def module(self):
@@ -97,7 +98,7 @@ def activity_access(activity: Activity | None, *, kind: str | None = None, cours
         abort(404)  # unpublished activity or module (editors see those in their outline)
     if state.state == "locked" and not ca.editor:
         raise Locked(ca.course, state)
-    return ActivityAccess(activity, ca.course, ca.editor, ca.enrolled, outline, state)
+    return ActivityAccess(activity, ca.course, ca.editor, ca.enrolled, outline, state, states)
 
 
 def load_activity(activity_id: int, *, kind: str | None = None) -> ActivityAccess:

@@ -219,7 +219,12 @@ def edit_lesson(slug, module_id=None, activity_id=None):
     preview = None
     if form.validate_on_submit():
         if "preview" in request.form:
-            preview = render(form.body_md.data)  # shown, not saved
+            try:
+                services.check_lesson_body(form.body_md.data)  # refused as saving would refuse it
+            except ServiceError as err:
+                err.show_on(form)
+            else:
+                preview = render(form.body_md.data)  # shown, not saved
         else:
             replay = once.claim(form) if activity is None else None  # creating: store once
             if replay is not None:
@@ -359,3 +364,30 @@ def enrol_one(slug):
 def add_staff(slug):
     return _person_action(slug, StaffForm, services.add_staff,
                           lambda u: _("%(name)s đã được phân công phụ trách khoá học.", name=u.name))
+
+
+@bp.route("/<slug>/manage/progress.<fmt>")
+@login_required
+def export_progress(slug, fmt):
+    """Course progress of every enrolled trainee as CSV or XLSX (core.exports: the report rules)."""
+    from ..auth.models import User
+    from ..core.exports import table_response
+    from ..core.text import vi_name_key
+    from ..core.timeutil import to_local
+    from ..progress.models import CourseProgress
+
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    course = _editable(slug)
+    stmt = (select(CourseProgress, User).join(User, CourseProgress.user_id == User.id)
+            .where(CourseProgress.course_id == course.id, services.enrolled_user_filter(course)))
+    if current_user.role != "admin":
+        stmt = stmt.where(User.role == "trainee")  # as the progress page: instructors see trainees only
+    rows = sorted(db.session.execute(stmt).all(), key=lambda r: vi_name_key(r[1].name))
+    labels = {"started": _("Đang học"), "complete": _("Hoàn thành"), "missed": _("Quá hạn")}
+    header = [_("Học viên"), _("Email"), _("Đơn vị"), _("Trạng thái"), _("Hoạt động đã xong"), _("Hoạt động bắt buộc"),
+              _("Tiến độ (%%)"), _("Điểm"), _("Hoàn thành lúc"), _("Hoạt động gần nhất")]
+    out = [[u.name, u.email, u.org.name, labels.get(p.state, p.state), p.done, p.required, p.percent, p.grade,
+            to_local(p.completed_at).replace(tzinfo=None) if p.completed_at else None,
+            to_local(p.last_activity_at).replace(tzinfo=None) if p.last_activity_at else None] for p, u in rows]
+    return table_response(fmt, f"tien-do-{course.slug}", header, out, title=_("Tiến độ"))

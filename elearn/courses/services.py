@@ -80,6 +80,20 @@ def course_percentages(user, course_ids):
     return {cid: rows.get(cid, 0) for cid in course_ids}
 
 
+def overseen_courses(user):
+    """A manager's courses: published ones enrolled for a unit of their subtree, or above their unit."""
+    from sqlalchemy.orm import aliased
+
+    from ..orgs.models import OrgUnit
+
+    unit = aliased(OrgUnit)
+    below = exists().where(Enrolment.course_id == Course.id, Enrolment.org_id == unit.id,
+                           unit.path.startswith(user.org.path))
+    courses = db.session.scalars(select(Course).where(Course.status == "published",
+                                                      or_(enrolled_filter(user), below))).all()
+    return sorted(courses, key=lambda c: vi_collate(c.title))
+
+
 def staff_courses(user):
     stmt = select(Course).where(Course.status != "archived")
     if user.role != "admin":
@@ -132,8 +146,9 @@ def module_states(user, course, outline):
     done_modules = set(db.session.scalars(select(ModuleProgress.module_id).where(
         ModuleProgress.user_id == user.id, ModuleProgress.course_id == course.id, ModuleProgress.state == "complete")))
     states = []
+    staff = getattr(user, "role", "trainee") != "trainee"  # staff are not learners: nothing is locked for them
     for m, acts in outline:
-        missing = [p for p in m.prerequisites if p.status == "published" and p.id not in done_modules]
+        missing = [] if staff else [p for p in m.prerequisites if p.status == "published" and p.id not in done_modules]
         state = "done" if m.id in done_modules else ("locked" if missing else "available")
         states.append(ModuleState(m, acts, state, missing, done_ids))
     return states
@@ -228,16 +243,21 @@ def _next_activity_position(module):
     return db.session.scalar(select(func.coalesce(func.max(Activity.position), -1)).where(Activity.module_id == module.id)) + 1
 
 
-def save_lesson(module, activity: Activity | None, *, title, body_md, minutes=None) -> Activity:
+def check_lesson_body(body_md) -> None:
+    """What saving and the preview both refuse: an empty body, raw HTML, images without a size."""
     from ..core.markdown import problems
 
-    title = _check_title(title)
     if not (body_md or "").strip():
         raise ServiceError(_("Bài học chưa có nội dung."), field="body_md")
     found = problems(body_md)
     if found:
         line, message = found[0]
         raise ServiceError(_("Dòng %(line)s: %(message)s", line=line or "?", message=message), field="body_md")
+
+
+def save_lesson(module, activity: Activity | None, *, title, body_md, minutes=None) -> Activity:
+    title = _check_title(title)
+    check_lesson_body(body_md)
     if activity is None:
         taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
         activity = Activity(module_id=module.id, course_id=module.course_id, kind="lesson",
@@ -257,6 +277,17 @@ def save_lesson(module, activity: Activity | None, *, title, body_md, minutes=No
     return activity
 
 
+def new_activity(module, title, kind) -> Activity:
+    """A new draft activity of ``kind`` at the end of ``module``."""
+    taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
+    activity = Activity(module_id=module.id, course_id=module.course_id, kind=kind,
+                        slug=_unique_slug(title, taken), title=_check_title(title),
+                        position=_next_activity_position(module), status="draft")
+    db.session.add(activity)
+    db.session.flush()
+    return activity
+
+
 def new_material(module, title) -> Activity:
     taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
     activity = Activity(module_id=module.id, course_id=module.course_id, kind="material",
@@ -267,7 +298,7 @@ def new_material(module, title) -> Activity:
     return activity
 
 
-def add_material_version(activity, stored, uploaded_by_id) -> "MaterialFile":
+def add_material_version(activity, stored, uploaded_by_id):
     """Add the next version of a material's file (``stored`` from ``core.uploads.store_upload``).
     Two uploads at once must not take the same number (``max + 1`` would race the unique
     constraint): the activity row is locked first (PostgreSQL ``FOR UPDATE``; SQLite already

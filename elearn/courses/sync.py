@@ -116,7 +116,7 @@ def _apply_quiz(w, course, module, activity, aspec):
         quiz = w.new(Quiz(activity_id=activity.id))
         db.session.flush()
     w.set(quiz, pass_mark=aspec.pass_mark, attempts_allowed=aspec.attempts, review=aspec.review)
-    stored = bank.store_questions(course, aspec.questions, f"{course.slug}/{module.slug}")
+    stored = bank.store_questions(course, aspec.questions, f"{course.slug}/{module.slug}", replace=True)
     w.changes += stored.created + stored.updated
     if quizzes.set_fixed_questions(quiz, stored.questions):
         w.changes += 1

@@ -19,9 +19,16 @@ def load_course_for_viewer(slug):
 @bp.route("/")
 @login_required
 def index():
+    # Staff are not learners: instructors and admins see what they teach, managers what they oversee,
+    # without progress bars or locks.
+    if current_user.role in ("instructor", "admin"):
+        return render_template("courses/index.html", courses=[], percent={}, overseen=[],
+                               managed=services.staff_courses(current_user))
+    if current_user.role == "manager":
+        return render_template("courses/index.html", courses=[], percent={}, managed=[],
+                               overseen=services.overseen_courses(current_user))
     courses, percent = services.my_courses(current_user)
-    managed = services.staff_courses(current_user) if current_user.role in ("instructor", "admin") else []
-    return render_template("courses/index.html", courses=courses, percent=percent, managed=managed)
+    return render_template("courses/index.html", courses=courses, percent=percent, managed=[], overseen=[])
 
 
 @bp.route("/<slug>")
@@ -52,6 +59,13 @@ def activity(slug, module_slug, activity_slug):
             abort(404)
         return redirect(url_for("workshops.detail", workshop_id=ws.id))
     prev, nxt = services.neighbours(outline, act)
+    # Never link into a locked module: say what unlocks it instead.
+    locked = {s.module.id: s for s in (access.states or []) if s.state == "locked"} if not editor else {}
+    next_locked = locked.get(nxt.module_id) if nxt is not None else None
+    if next_locked is not None:
+        nxt = None
+    if prev is not None and prev.module_id in locked:
+        prev = None
     files = []
     if act.kind == "lesson":
         want_write()
@@ -64,7 +78,7 @@ def activity(slug, module_slug, activity_slug):
     from ..progress.rules import activity_rule
 
     return render_template(f"courses/activity_{act.kind}.html", course=course, module=st.module, activity=act,
-                           prev=prev, next=nxt, editor=editor, files=files,
+                           prev=prev, next=nxt, next_locked=next_locked, editor=editor, files=files,
                            modules={m.id: m for m, _a in outline}, manual=activity_rule(act) == "manual",
                            done=act.id in st.done_ids, confirm=ConfirmForm())
 

@@ -1,4 +1,6 @@
 """The question bank: categories and questions per course, filled from GIFT or Moodle XML."""
+import copy
+import hashlib
 import html
 from dataclasses import dataclass, field
 
@@ -61,18 +63,61 @@ class BankImport:
     categories: list = field(default_factory=list)
 
 
-def store_questions(course, parsed: list, default_category: str) -> BankImport:
-    """Upsert parsed gift.Questions into ``course``'s bank, matched by their stable key."""
+def _with_category(q, default_category: str):
+    if q.category is None:
+        q = copy.copy(q)  # keeps attributes a reader set beyond the dataclass fields (grader_info, ...)
+        q.category = default_category.split("/")
+    return q
+
+
+def _existing_keys(course, keys) -> set:
+    keys = list(set(keys))
+    found = set()
+    for i in range(0, len(keys), 500):
+        found.update(db.session.scalars(select(Question.key).where(Question.course_id == course.id,
+                                                                   Question.key.in_(keys[i:i + 500]))))
+    return found
+
+
+def preview_counts(course, parsed: list, default_category: str) -> dict:
+    """How many parsed questions are new to ``course``'s bank and how many match one already there
+    (same category and title, or text): those would be replaced, or added as new, as the user chooses."""
+    keys = [_with_category(q, default_category).key() for q in parsed]
+    existing = _existing_keys(course, keys)
+    matching = sum(1 for k in keys if k in existing)
+    return {"new": len(keys) - matching, "existing": matching}
+
+
+def _fresh_key(key: str, taken: set) -> str:
+    n = 2
+    while True:
+        candidate = hashlib.sha1(f"{key}\n{n}".encode()).hexdigest()
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+def store_questions(course, parsed: list, default_category: str, *, replace: bool) -> BankImport:
+    """Store parsed gift.Questions in ``course``'s bank.
+
+    A question's key is (category, title or text). With ``replace`` (the idempotent curriculum import,
+    ``questions import --replace``) a question whose key is already in the bank updates that row in
+    place. Without it, such a question is added as a new one beside the old, as Moodle does: two files
+    that both use "Q1" keep both questions."""
     result = BankImport()
-    for q in parsed:
-        path = "/".join(q.category) if q.category else default_category
-        if q.category is None:
-            q = gift.Question(**{**q.__dict__, "category": path.split("/")})
+    keyed = [_with_category(q, default_category) for q in parsed]
+    # without replace: every key of the course is taken, so a fresh key never collides
+    taken = set() if replace else set(db.session.scalars(select(Question.key).where(Question.course_id == course.id)))
+    for q in keyed:
+        path = "/".join(q.category)
         category = ensure_category(course, path)
         qtype, text, fmt, data, general_feedback = types.from_gift(q)
         key = q.key()
+        if not replace and key in taken:
+            key = _fresh_key(key, taken)
         data = types.get_type(qtype).assign_ids(data, key)  # opaque choice ids, stable for this key
-        row = db.session.scalar(select(Question).where(Question.course_id == course.id, Question.key == key))
+        row = (db.session.scalar(select(Question).where(Question.course_id == course.id, Question.key == key))
+               if replace else None)
         values = dict(category_id=category.id, title=q.title, qtype=qtype, text=text, text_format=fmt,
                       text_html=text_to_html(text, fmt), data=data, general_feedback=general_feedback,
                       status="active")
@@ -80,6 +125,7 @@ def store_questions(course, parsed: list, default_category: str) -> BankImport:
             row = Question(course_id=course.id, key=key, **values)
             db.session.add(row)
             result.created += 1
+            taken.add(key)
         else:
             changed = False
             for k, v in values.items():

@@ -29,16 +29,20 @@ def _course(slug):
 @click.option("--course", "slug", required=True, help="Slug của khoá học")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.option("--skip-bad", is_flag=True, help="Nhập các câu đúng, bỏ qua câu lỗi.")
-def import_cmd(file, slug, as_json, skip_bad):
+@click.option("--replace", is_flag=True,
+              help="Câu trùng nhóm và tiêu đề với câu đã có thì thay câu cũ (mặc định: thêm thành câu mới).")
+def import_cmd(file, slug, as_json, skip_bad, replace):
     """Import FILE (GIFT or Moodle XML, decided by content) into a course's question bank."""
     course = _course(slug)
     parsed = bank.parse_file(file.read())
     errors = [{"line": e.line, "message": e.message} for e in parsed.errors]
     result = None
     if not errors or skip_bad:
-        result = bank.store_questions(course, parsed.questions, f"{course.slug}/nhap")
+        result = bank.store_questions(course, parsed.questions, f"{course.slug}/nhap", replace=replace)
         db.session.commit()
     out = {"imported": len(result.questions) if result else 0,
+           "created": result.created if result else 0,
+           "replaced": result.updated if result else 0,
            "by_type": result.by_type if result else {},
            "categories": result.categories if result else [],
            "errors": errors}

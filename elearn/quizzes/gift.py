@@ -42,7 +42,7 @@ _ESCAPABLE = "\\~=#{}:n"
 _PLACEHOLDER = {c: chr(0xE000 + i) for i, c in enumerate(_ESCAPABLE)}
 _UNESCAPED = {ph: ("\n" if c == "n" else c) for c, ph in _PLACEHOLDER.items()}
 _ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
-_FORMAT_RE = re.compile(r"\[(%s)\]" % "|".join(FORMATS))
+_FORMAT_RE = re.compile(r"\[({})\]".format("|".join(FORMATS)))
 _WEIGHT_RE = re.compile(r"%\s*(-?\d+(?:\.\d+)?)\s*%")
 _NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -80,7 +80,7 @@ class Question:
         name = unicodedata.normalize("NFC", self.title or self.text)
         name = " ".join(name.casefold().split())
         cat = "/".join(self.category or [])
-        return hashlib.sha1(f"{cat}\n{name}".encode("utf-8")).hexdigest()
+        return hashlib.sha1(f"{cat}\n{name}".encode()).hexdigest()
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -230,8 +230,15 @@ def _matching(body: str) -> list[Answer]:
     return answers
 
 
+def _tf_head(body: str) -> str:
+    """The T/F word of a true/false block, without a trailing ``// comment`` on its line."""
+    head = body.split("#", 1)[0]
+    return re.sub(r"\s//[^\n]*", "", " " + head).strip()
+
+
 def _truefalse(body: str) -> list[Answer]:
     bits = body.split("#", 2) + ["", ""]
+    bits[0] = _tf_head(body)
     correct, wrong_fb, right_fb = _TF[bits[0].strip()], _clean(bits[1]), _clean(bits[2])
     return [Answer("true", 100.0 if correct else 0.0, right_fb if correct else wrong_fb),
             Answer("false", 0.0 if correct else 100.0, wrong_fb if correct else right_fb)]
@@ -296,6 +303,9 @@ def _parse_block(lines: list[str], line: int, category: list[str] | None) -> Que
     if body is None:
         return q
 
+    # `//` comment lines inside the braces are ignored, as Moodle ignores comment lines; this also
+    # covers a comment written on the line of the opening brace ("{// đúng hay sai").
+    body = "\n".join(ln for ln in body.split("\n") if not ln.strip().startswith("//")).strip()
     gf = body.rfind("####")
     if gf >= 0:
         q.general_feedback = _clean(body[gf + 4:])
@@ -309,7 +319,7 @@ def _parse_block(lines: list[str], line: int, category: list[str] | None) -> Que
         q.answers, q.multiple = _multichoice(body)
     elif "=" in body and "->" in body:
         q.qtype, q.answers = "matching", _matching(body)
-    elif body.split("#", 1)[0].strip() in _TF:
+    elif _tf_head(body) in _TF:
         q.qtype, q.answers = "truefalse", _truefalse(body)
     else:
         q.qtype, q.answers = "shortanswer", _shortanswer(body)

@@ -14,12 +14,14 @@ from ..auth.models import User
 from ..core.errors import ServiceError
 from ..core.text import vi_name_key
 from ..core.timeutil import LOCAL_TZ, to_local
+from ..core import once
 from ..courses import loaders
+from ..courses.models import Module
 from ..extensions import db
 from ..core.http import db_int
 from . import bank, bp, services, stats, types
-from .forms import ConfirmImportForm, GradeForm, QuestionUploadForm, QuizSettingsForm
-from .models import REVIEW_WHAT, REVIEW_WHEN, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizSlot
+from .forms import ConfirmImportForm, GradeForm, NewQuizForm, QuestionUploadForm, QuizSettingsForm
+from .models import DEFAULT_REVIEW, REVIEW_WHAT, REVIEW_WHEN, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizSlot
 from .permissions import can_grade
 
 
@@ -70,8 +72,7 @@ def manage(activity_id):
             quiz.per_page = form.per_page.data
             quiz.shuffle_questions = form.shuffle_questions.data
             quiz.shuffle_answers = form.shuffle_answers.data
-            quiz.review = {when: [what for what in REVIEW_WHAT if request.form.get(f"review-{when}-{what}")]
-                           for when in REVIEW_WHEN}
+            quiz.review = _review_from_form()
             db.session.commit()
             flash(_("Đã lưu thiết lập bài kiểm tra."), "success")
             return redirect(url_for("quizzes.manage", activity_id=activity_id))
@@ -86,6 +87,43 @@ def manage(activity_id):
                            slot_questions=slot_questions, categories={c.id: c for c in categories},
                            available=available, confirm=ConfirmForm(), when=REVIEW_WHEN, what=REVIEW_WHAT,
                            types=types)
+
+
+def _review_from_form():
+    return {when: [what for what in REVIEW_WHAT if request.form.get(f"review-{when}-{what}")] for when in REVIEW_WHEN}
+
+
+@bp.route("/new/<slug>/<int:module_id>", methods=["GET", "POST"])
+@login_required
+def new_quiz(slug, module_id):
+    """Create a quiz in a module (settings first); then its settings page picks the questions."""
+    course = _staff_course(slug)
+    module = db.get_or_404(Module, module_id)
+    if module.course_id != course.id:
+        abort(404)
+    form = NewQuizForm()
+    review = _review_from_form() if request.method == "POST" else DEFAULT_REVIEW
+    if form.validate_on_submit():
+        replay = once.claim(form)
+        if replay is not None:
+            return replay
+        try:
+            quiz = services.create_quiz(module, title=form.title.data, pass_mark=form.pass_mark.data,
+                                        attempts_allowed=form.attempts_allowed.data,
+                                        time_limit=form.time_limit_minutes.data * 60,
+                                        open_at=_utc_naive(form.open_at.data), close_at=_utc_naive(form.close_at.data),
+                                        review=review)
+        except ServiceError as err:
+            db.session.rollback()
+            err.show_on(form)
+        else:
+            target = url_for("quizzes.manage", activity_id=quiz.activity_id)
+            once.done(target)
+            db.session.commit()
+            flash(_("Đã tạo bài kiểm tra (bản nháp). Hãy chọn câu hỏi."), "success")
+            return redirect(target)
+    return render_template("quizzes/new.html", course=course, module=module, form=form, review=review,
+                           when=REVIEW_WHEN, what=REVIEW_WHAT)
 
 
 @bp.route("/<int:activity_id>/slots", methods=["POST"])
@@ -133,8 +171,50 @@ def overview(activity_id):
     qids = list(analysis)
     questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(qids)))} if qids else {}
     return render_template("quizzes/overview.html", activity=activity, course=course, quiz=quiz, rows=rows,
-                           users=users, analysis=analysis, questions=questions,
+                           users=users, analysis=analysis, questions=questions, min_attempts=stats.MIN_ATTEMPTS,
                            pending=sum(1 for a in attempts if a.needs_grading))
+
+
+_STATES = {"inprogress": "Đang làm", "finished": "Đã nộp", "abandoned": "Không được tính"}
+
+
+@bp.route("/<int:activity_id>/results.<fmt>")
+@login_required
+def export_results(activity_id, fmt):
+    """The results table as CSV or XLSX (the rules of the manager reports: core.exports)."""
+    from ..core.exports import table_response
+
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    activity, course, quiz = _staff_quiz(activity_id)
+    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id)).all()
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({a.user_id for a in attempts})))} if attempts else {}
+    ordered = sorted(attempts, key=lambda a: (vi_name_key(users[a.user_id].name), a.number))
+    header = [_("Học viên"), _("Email"), _("Đơn vị"), _("Lượt"), _("Trạng thái"), _("Nộp lúc"), _("Điểm (%%)")]
+    rows = [[users[a.user_id].name, users[a.user_id].email, users[a.user_id].org.name, a.number,
+             _(_STATES.get(a.state, a.state)) + (" · " + _("chờ chấm") if a.needs_grading else ""),
+             _local_naive(a.finished_at), a.percent] for a in ordered]
+    return table_response(fmt, f"ket-qua-{activity.slug}", header, rows, title=_("Kết quả"))
+
+
+@bp.route("/<int:activity_id>/statistics.<fmt>")
+@login_required
+def export_statistics(activity_id, fmt):
+    from ..core.exports import table_response
+
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    activity, course, quiz = _staff_quiz(activity_id)
+    analysis = stats.item_analysis(quiz)
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(list(analysis))))} if analysis else {}
+    header = [_("Câu hỏi"), _("Loại"), _("Số lượt"), _("Độ dễ"), _("Độ phân biệt")]
+    too_few = _("Quá ít lượt làm (cần ít nhất %(n)d)", n=stats.MIN_ATTEMPTS)
+    rows = []
+    for qid, s in analysis.items():
+        q = questions[qid]
+        rows.append([q.title or q.text[:200], str(types.get_type(q.qtype).label), s["attempts"],
+                     too_few if s["too_few"] else s["facility"], too_few if s["too_few"] else s["discrimination"]])
+    return table_response(fmt, f"thong-ke-{activity.slug}", header, rows, title=_("Thống kê"))
 
 
 @bp.route("/<int:activity_id>/grading", methods=["GET", "POST"])
@@ -143,6 +223,8 @@ def grading(activity_id):
     activity, course, quiz = _staff_quiz(activity_id)
     if not can_grade(current_user, is_staff=True):
         abort(403)
+    kept = {}  # a refused mark: what the grader wrote stays in the form, with the error
+    status = 200
     if request.method == "POST":
         form = GradeForm()
         answer = db.get_or_404(AttemptAnswer, request.form.get("answer", type=db_int) or 0)
@@ -150,19 +232,24 @@ def grading(activity_id):
         if attempt.quiz_id != quiz.activity_id:
             abort(404)
         max_mark = attempt.layout["q"][str(answer.question_id)]["mark"]
-        if form.validate_on_submit() and float(form.mark.data) <= max_mark:
+        mark = parse_mark(form.mark.data)
+        error = None
+        if not form.validate_on_submit():
+            abort(400)
+        if mark is None or not 0 <= mark <= max_mark:
+            error = _("Điểm phải là một số từ 0 đến %(m)s (ví dụ 0,8).", m=max_mark)
+        else:
             try:
-                services.grade_manually(answer, float(form.mark.data) / max_mark if max_mark else 0.0,
-                                        form.comment.data, current_user)
+                services.grade_manually(answer, mark / max_mark if max_mark else 0.0, form.comment.data, current_user)
             except ServiceError as err:
                 db.session.rollback()
-                flash(err.message, "error")
+                error = err.message
             else:
                 db.session.commit()
                 flash(_("Đã chấm."), "success")
-        else:
-            flash(_("Điểm phải từ 0 đến %(m)s.", m=max_mark), "error")
-        return redirect(url_for("quizzes.grading", activity_id=activity_id))
+                return redirect(url_for("quizzes.grading", activity_id=activity_id))
+        kept[answer.id] = {"mark": form.mark.data or "", "comment": form.comment.data or "", "error": error}
+        status = 422
     essay_ids = select(Question.id).where(Question.qtype == "essay", Question.course_id == course.id)
     pending = db.session.execute(
         select(AttemptAnswer, QuizAttempt, User)
@@ -175,7 +262,21 @@ def grading(activity_id):
     questions = {q.id: q for q in db.session.scalars(select(Question).where(
         Question.id.in_({a.question_id for a, _t, _u in pending})))} if pending else {}
     return render_template("quizzes/grading.html", activity=activity, course=course, quiz=quiz, pending=pending,
-                           questions=questions, form=GradeForm(formdata=None))
+                           questions=questions, form=GradeForm(formdata=None), kept=kept), status
+
+
+def parse_mark(raw) -> float | None:
+    """A mark as typed: "0,8" (Vietnamese decimal comma) or "0.8"; None when it is not a number."""
+    import math
+
+    text = (raw or "").strip().replace(" ", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 # --- the course's question bank ---------------------------------------------------------------------
@@ -214,8 +315,9 @@ def bank_view(slug):
             token = secrets.token_hex(16)
             with open(os.path.join(_import_dir(), token + ".txt"), "wb") as fh:
                 fh.write(data)
+            counts = bank.preview_counts(course, parsed.questions, f"{course.slug}/tai-len")
             return render_template("quizzes/import_preview.html", course=course, parsed=parsed, types=types,
-                                   form=ConfirmImportForm(formdata=None, token=token))
+                                   counts=counts, form=ConfirmImportForm(formdata=None, token=token))
     categories = db.session.scalars(select(QuestionCategory).where(QuestionCategory.course_id == course.id)
                                     .order_by(QuestionCategory.path)).all()
     counts = {}
@@ -233,7 +335,7 @@ def bank_import(slug):
     course = _staff_course(slug)
     form = ConfirmImportForm()
     token = form.token.data or ""
-    if not form.validate_on_submit() or not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
+    if not form.validate_on_submit() or form.mode.data not in ("new", "replace") or not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
         abort(400)
     path = os.path.join(_import_dir(), token + ".txt")
     if not os.path.exists(path):
@@ -244,7 +346,8 @@ def bank_import(slug):
     if parsed.errors and not form.skip_bad.data:
         flash(_("Tệp có câu hỏi lỗi; không nhập gì. Sửa tệp, hoặc chọn bỏ qua các câu lỗi."), "error")
         return redirect(url_for("quizzes.bank_view", slug=slug))
-    result = bank.store_questions(course, parsed.questions, f"{course.slug}/tai-len")
+    result = bank.store_questions(course, parsed.questions, f"{course.slug}/tai-len",
+                                  replace=form.mode.data == "replace")
     db.session.commit()
     os.remove(path)
     flash(_("Đã nhập %(n)d câu hỏi (%(new)d mới, %(upd)d cập nhật).", n=len(result.questions),

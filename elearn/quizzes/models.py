@@ -8,9 +8,11 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 
 REVIEW_WHEN = ("during", "immediately", "open", "closed")
-REVIEW_WHAT = ("responses", "correctness", "marks", "feedback", "right_answer")
-DEFAULT_REVIEW = {"during": [], "immediately": list(REVIEW_WHAT), "open": list(REVIEW_WHAT),
-                  "closed": list(REVIEW_WHAT)}
+REVIEW_WHAT = ("responses", "correctness", "marks", "feedback", "right_answer", "grader_info")
+#: What the trainee sees by default: everything but the essay's notes for the grader.
+REVIEW_SHOWN = tuple(w for w in REVIEW_WHAT if w != "grader_info")
+DEFAULT_REVIEW = {"during": [], "immediately": list(REVIEW_SHOWN), "open": list(REVIEW_SHOWN),
+                  "closed": list(REVIEW_SHOWN)}
 
 
 class QuestionCategory(db.Model):

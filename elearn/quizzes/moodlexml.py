@@ -188,6 +188,8 @@ def _question(q: ET.Element, qtype: str, category: list[str] | None, line: int) 
             out.answers.append(ans)
         if not out.answers:
             raise _Bad("câu hỏi số không có đáp án")
+    elif qtype == "essay":
+        out.grader_info = _text(q.find("graderinfo"))  # notes for the grader, never shown to trainees
     elif qtype == "matching":
         for sub in q.findall("subquestion"):
             stem = _text(sub)

@@ -49,6 +49,20 @@ def get_quiz(activity: Activity) -> Quiz:
     return quiz
 
 
+def create_quiz(module, *, title, pass_mark, attempts_allowed, time_limit, open_at, close_at, review) -> Quiz:
+    """A new draft quiz activity at the end of ``module`` with its settings (times are naive UTC)."""
+    from ..courses.services import new_activity
+
+    if open_at and close_at and close_at <= open_at:
+        raise ServiceError(_("Thời điểm đóng phải sau thời điểm mở."), field="close_at")
+    activity = new_activity(module, title, "quiz")
+    quiz = Quiz(activity_id=activity.id, pass_mark=float(pass_mark), attempts_allowed=attempts_allowed,
+                time_limit=time_limit, open_at=open_at, close_at=close_at, review=review)
+    db.session.add(quiz)
+    db.session.flush()
+    return quiz
+
+
 def set_fixed_questions(quiz: Quiz, questions: list[Question]) -> bool:
     """Make the quiz's slots exactly ``questions`` in order; False when they already were."""
     current = [(s.question_id, s.category_id) for s in quiz.slots]
@@ -175,7 +189,7 @@ def start_attempt(user, quiz: Quiz, now=None) -> QuizAttempt:
         # A simultaneous start got there first (one in progress, or that number): continue it.
         existing = _in_progress(user, quiz)
         if existing is None:
-            raise Conflict(_("Lượt làm bài vừa được tạo ở một cửa sổ khác. Hãy tải lại trang."))
+            raise Conflict(_("Lượt làm bài vừa được tạo ở một cửa sổ khác. Hãy tải lại trang.")) from None
         return existing
     _touch_progress(user, quiz, now)
     return attempt
@@ -440,6 +454,8 @@ def review_items(attempt: QuizAttempt, allowed: set):
         if "feedback" in allowed:
             item["feedback"] = (qt.feedback(q.data, response) if qt.gradable else []) + \
                 ([q.general_feedback] if q.general_feedback else []) + ([row.comment] if row and row.comment else [])
+        if "grader_info" in allowed and q.qtype == "essay" and q.data.get("grader_info"):
+            item["grader_info"] = q.data["grader_info"]
         if "right_answer" in allowed and qt.gradable and not qt.manual:
             item["right_answer"] = qt.right_answer(q.text, q.data)
         items.append(item)

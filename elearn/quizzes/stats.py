@@ -20,6 +20,10 @@ def _pearson(xs, ys):
     return sxy / math.sqrt(sxx * syy)
 
 
+#: Below this many attempts a question's statistics say "too few attempts" instead of a number.
+MIN_ATTEMPTS = 10
+
+
 def item_analysis(quiz):
     """{question_id: {"attempts", "facility", "discrimination"}} over finished, fully graded attempts.
 
@@ -51,6 +55,8 @@ def item_analysis(quiz):
             xs.append(by_attempt[a.id][qid])
             rest.append(totals[a.id] - score)
         r = _pearson(xs, rest)
-        result[qid] = {"attempts": len(xs), "facility": round(100 * sum(xs) / len(xs), 1) if xs else None,
-                       "discrimination": round(100 * r, 1) if r is not None else None}
+        enough = len(xs) >= MIN_ATTEMPTS
+        result[qid] = {"attempts": len(xs), "too_few": not enough,
+                       "facility": round(100 * sum(xs) / len(xs), 1) if xs and enough else None,
+                       "discrimination": round(100 * r, 1) if r is not None and enough else None}
     return result

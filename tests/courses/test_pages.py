@@ -191,3 +191,62 @@ def test_admin_assigns_course_staff_by_email(client, auth, setup, db):
     auth.post("/courses/thu-nghiem/manage/staff", page="/courses/thu-nghiem/manage",
               data={"email": setup["instructor"].email})
     assert is_staff(setup["instructor"], setup["course"])
+
+
+def test_a_lesson_written_on_the_web_shows_its_title_as_the_heading(client, auth, setup, db):
+    auth.login(setup["admin"].email)
+    module = db.session.scalar(select(Module).where(Module.slug == "mot"))
+    url = f"/courses/thu-nghiem/manage/modules/{module.id}/lessons/new"
+    preview = auth.post(url, data={"title": "Giờ mở cửa", "body_md": "Thư viện mở cửa 8 giờ.", "preview": "1"})
+    assert "<h1>Giờ mở cửa</h1>" in preview.get_data(as_text=True)
+    assert auth.post(url, data={"title": "Giờ mở cửa", "body_md": "Thư viện mở cửa 8 giờ."}).status_code == 302
+    lesson = db.session.scalar(select(Activity).where(Activity.title == "Giờ mở cửa"))
+    page = client.get(f"/courses/thu-nghiem/mot/{lesson.slug}").get_data(as_text=True)
+    assert "<h1>Giờ mở cửa</h1>" in page
+    # A body that brings its own heading (as shipped lessons do) is not given a second one.
+    shipped = client.get("/courses/thu-nghiem/mot/bai-1").get_data(as_text=True)
+    assert shipped.count("<h1") == 1
+
+
+def test_the_preview_refuses_raw_html_with_its_line_as_saving_does(client, auth, setup, db):
+    auth.login(setup["admin"].email)
+    module = db.session.scalar(select(Module).where(Module.slug == "mot"))
+    url = f"/courses/thu-nghiem/manage/modules/{module.id}/lessons/new"
+    resp = auth.post(url, data={"title": "Bài có HTML", "body_md": "Dòng một\n\n<b>đậm</b> chữ", "preview": "1"})
+    html = resp.get_data(as_text=True)
+    assert "Dòng 3" in html and "HTML trực tiếp không được phép" in html
+    assert "Xem trước (chưa lưu)" not in html  # nothing rendered
+    assert db.session.scalar(select(Activity).where(Activity.title == "Bài có HTML")) is None
+
+
+def test_staff_course_lists_show_what_they_teach_or_oversee_without_progress(client, auth, setup, db, make_user, make_org):
+    from elearn.courses import services
+
+    services.add_staff(setup["course"], setup["staff"])
+    db.session.commit()
+    auth.login(setup["staff"].email)  # an instructor whose unit is enrolled: not a learner
+    html = client.get("/courses/").get_data(as_text=True)
+    assert "Khoá học tôi phụ trách" in html and "Khoá thử nghiệm" in html
+    assert "<progress" not in html and "Đã hoàn thành" not in html
+    page = client.get("/courses/thu-nghiem").get_data(as_text=True)
+    assert "<progress" not in page and "Chưa mở" not in page and "Mở khi bạn hoàn thành" not in page
+    assert "/courses/thu-nghiem/hai/bai-2" in page  # nothing is locked for staff
+    auth.logout()
+    manager = make_user("manager", setup["trainee"].org)
+    auth.login(manager.email)
+    html = client.get("/courses/").get_data(as_text=True)
+    assert "Khoá học tôi theo dõi" in html and "Khoá thử nghiệm" in html and "<progress" not in html
+
+
+def test_next_at_the_end_of_an_open_module_says_what_unlocks_the_locked_one(client, auth, setup, db):
+    auth.login(setup["admin"].email)
+    module = db.session.scalar(select(Module).where(Module.slug == "mot"))
+    auth.post(f"/courses/thu-nghiem/manage/modules/{module.id}/lessons/new",
+              data={"title": "Bài cuối", "body_md": "Hết module một."})
+    last = db.session.scalar(select(Activity).where(Activity.title == "Bài cuối"))
+    auth.post(f"/courses/thu-nghiem/manage/activity/{last.id}/publish", page="/courses/thu-nghiem/manage")
+    auth.logout()
+    auth.login(setup["trainee"].email)
+    page = client.get(f"/courses/thu-nghiem/mot/{last.slug}").get_data(as_text=True)
+    assert "/courses/thu-nghiem/hai/bai-2" not in page  # no link into the locked module
+    assert "Tiếp theo: Module hai, mở khi bạn hoàn thành Module một." in page

@@ -186,7 +186,7 @@ class _ServerBoot:
                     accounts[m.group(1)] = {"email": m.group(2), "password": m.group(3)}
             if set(accounts) != set(ROLES):
                 raise _BootFailed(f"`flask demo load` did not print the 4 demo accounts:\n{out}")
-            port = _free_port()
+            port = int(os.environ.get("ELEARN_E2E_PORT") or 0) or _free_port()  # a fixed port if given
             url = f"http://127.0.0.1:{port}"
             with open(self.log_path, "wb") as log:
                 self.server = subprocess.Popen(

@@ -72,7 +72,7 @@ def test_gift_import_export_import_gives_the_same_questions(runner, course, tmp_
     f2 = tmp_path / "again.gift"
     f2.write_text(exported, encoding="utf-8")
     before = {q.key: (q.qtype, q.data) for q in db.session.scalars(select(Question))}
-    runner.invoke(args=["questions", "import", str(f2), "--course", course.slug])
+    runner.invoke(args=["questions", "import", str(f2), "--course", course.slug, "--replace"])
     db.session.expire_all()
     after = {q.key: (q.qtype, q.data) for q in db.session.scalars(select(Question))}
     assert after == before
@@ -110,3 +110,54 @@ def test_instructor_uploads_questions_with_a_preview_first(client, auth, course,
     token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
     auth.post(f"/quizzes/bank/{course.slug}/import", page=f"/quizzes/bank/{course.slug}", data={"token": token})
     assert db.session.scalar(select(func.count(Question.id))) == 4
+
+
+def test_a_second_file_with_the_same_titles_adds_questions_unless_replace(runner, course, tmp_path, db):
+    """Two files that both use "A".."D" keep both sets (as Moodle does); --replace updates in place."""
+    f = tmp_path / "q.gift"
+    f.write_text(GOOD, encoding="utf-8")
+    assert runner.invoke(args=["questions", "import", str(f), "--course", course.slug]).exit_code == 0
+    other = GOOD.replace("{#6}", "{#7}")
+    f2 = tmp_path / "q2.gift"
+    f2.write_text(other, encoding="utf-8")
+    out = json.loads(runner.invoke(args=["questions", "import", str(f2), "--course", course.slug, "--json"]).output)
+    assert out["created"] == 4 and out["replaced"] == 0
+    assert db.session.scalar(select(func.count(Question.id))) == 8
+    a_rows = db.session.scalars(select(Question).where(Question.title == "A")).all()
+    assert sorted(q.data["answers"][0]["value"] for q in a_rows) == [6.0, 7.0]
+    f3 = tmp_path / "q3.gift"
+    f3.write_text(GOOD.replace("{#6}", "{#8}"), encoding="utf-8")
+    out = json.loads(runner.invoke(args=["questions", "import", str(f3), "--course", course.slug, "--json",
+                                         "--replace"]).output)
+    assert out["created"] == 0 and out["replaced"] == 1  # only A changed
+    assert db.session.scalar(select(func.count(Question.id))) == 8
+
+
+def _upload(auth, course, text):
+    import io
+
+    resp = auth.post(f"/quizzes/bank/{course.slug}", data={"file": (io.BytesIO(text.encode()), "q.gift")},
+                     content_type="multipart/form-data")
+    html = resp.get_data(as_text=True)
+    return html, html.split('name="token" type="hidden" value="')[1].split('"')[0]
+
+
+def test_web_preview_counts_new_and_matching_and_the_instructor_chooses(client, auth, course, db):
+    auth.login("gv@example.vn", "mat-khau-dai-1")
+    html, token = _upload(auth, course, GOOD)
+    assert "4 câu mới, 0 câu trùng" in html
+    auth.post(f"/quizzes/bank/{course.slug}/import", page=f"/quizzes/bank/{course.slug}", data={"token": token})
+    more = GOOD + "\n::E:: Câu mới hẳn {T}\n"
+    html, token = _upload(auth, course, more)
+    assert "1 câu mới, 4 câu trùng" in html and 'value="replace"' in html
+    assert db.session.scalar(select(func.count(Question.id))) == 4  # the preview writes nothing
+    auth.post(f"/quizzes/bank/{course.slug}/import", page=f"/quizzes/bank/{course.slug}",
+              data={"token": token, "mode": "new"})
+    assert db.session.scalar(select(func.count(Question.id))) == 9
+    html, token = _upload(auth, course, more.replace("{#6}", "{#9}"))
+    auth.post(f"/quizzes/bank/{course.slug}/import", page=f"/quizzes/bank/{course.slug}",
+              data={"token": token, "mode": "replace"})
+    assert db.session.scalar(select(func.count(Question.id))) == 9
+    db.session.expire_all()
+    values = sorted(q.data["answers"][0]["value"] for q in db.session.scalars(select(Question).where(Question.title == "A")))
+    assert values == [6.0, 9.0]  # the original A was replaced; the copy added as new stays

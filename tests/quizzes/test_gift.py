@@ -102,7 +102,7 @@ def test_weights_accept_decimals_and_negative_values():
 
 @pytest.mark.parametrize("mark, correct", [("T", True), ("TRUE", True), ("F", False), ("FALSE", False)])
 def test_truefalse(mark, correct):
-    q = one("The sun rises in the east.{%s}" % mark)
+    q = one(f"The sun rises in the east.{{{mark}}}")
     assert q.qtype == "truefalse"
     assert [a.text for a in q.answers] == ["true", "false"]
     right = [a.text for a in q.answers if a.weight == 100]
@@ -782,3 +782,22 @@ def test_course_question_keys_are_unique_within_a_course():
     for course, questions in _by_course().items():
         keys = [q.key() for q in questions]
         assert len(keys) == len(set(keys)), course
+
+
+@pytest.mark.parametrize("src", [
+    "::Q:: Trời xanh. {\n// đúng hay sai?\nT\n// ghi chú\n}",
+    "::Q:: Trời xanh. {// đúng hay sai?\nT\n}",
+    "::Q:: Trời xanh. {\n  T  // đúng\n}",
+    "::Q:: Trời xanh. {TRUE // đúng}",
+])
+def test_comments_inside_the_answer_braces_keep_true_false(src):
+    q = parse(src).questions[0]
+    assert q.qtype == "truefalse"
+    assert [(a.text, a.weight) for a in q.answers] == [("true", 100.0), ("false", 0.0)]
+
+
+def test_a_comment_line_in_braces_does_not_become_an_answer():
+    q = parse("::Q:: Trường nhan đề? {// MARC\n=245\n}").questions[0]
+    assert q.qtype == "shortanswer" and [a.text for a in q.answers] == ["245"]
+    q = parse("::U:: Địa chỉ? {=http://thuvien.vn}").questions[0]
+    assert [a.text for a in q.answers] == ["http://thuvien.vn"]  # not a comment: not at a line start

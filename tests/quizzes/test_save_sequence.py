@@ -104,7 +104,7 @@ def test_parallel_saves_in_any_order_leave_the_newest(live_server, quiz_setup, d
         base = 100 * round_
         seqs = list(range(base + 1, base + 21))
         random.Random(round_).shuffle(seqs)
-        results = live_server.parallel(len(seqs), lambda i: live_server.put(
+        results = live_server.parallel(len(seqs), lambda i, seqs=seqs: live_server.put(
             url, headers=bearer, json_body={"answers": {str(ids["NUM"]): str(seqs[i])}, "seq": seqs[i]}))
         assert {r.status_code for r in results} <= {200, 409}, [r.text[:200] for r in results]
         assert _saved(db, ids["NUM"]) == str(base + 20), round_

@@ -337,7 +337,7 @@ def test_shortanswer_wildcard():
     ("ab*ba", "aba", False), ("a**b", "ab", True), ("*x*y*", "yx", False),
 ])
 def test_shortanswer_wildcard_cases(pattern, response, ok):
-    t, d = data_of("Câu?{=%s}" % pattern)
+    t, d = data_of(f"Câu?{{={pattern}}}")
     assert t.grade(d, response) == (1.0 if ok else 0.0)
 
 
@@ -763,7 +763,7 @@ def test_partial_matching(env):
     out, c, data = render(env, "Ghép", prefix="q7", response={"a2": c1})
     assert c.fieldsets == 1 and c.legends == 1
     assert set(c.selects) == {"q7-a1", "q7-a2", "q7-a3"}
-    for name, sel in c.selects.items():
+    for sel in c.selects.values():
         assert sel["attrs"]["id"] in c.label_for
         assert sel["options"][0] == "" and len(sel["options"]) == 5
     assert c.selects["q7-a2"]["selected"] == c1

@@ -14,7 +14,7 @@ from .. import gift
 MAX_TEXT = 10000  # longest accepted typed response, in characters
 BLANK = gift.BLANK
 
-REGISTRY: dict[str, "QuestionType"] = {}
+REGISTRY: dict[str, QuestionType] = {}
 
 
 def register(cls):
@@ -23,7 +23,7 @@ def register(cls):
     return cls
 
 
-def get_type(name: str) -> "QuestionType":
+def get_type(name: str) -> QuestionType:
     """The registered type called ``name``; KeyError for an unknown name."""
     return REGISTRY[name]
 

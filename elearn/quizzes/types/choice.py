@@ -25,7 +25,7 @@ def option_ids(salt: str, texts: list[str]) -> list[str]:
         base = f"{salt}\x1f{unicodedata.normalize('NFC', ' '.join(text.split()))}"
         n, cid = 0, None
         while cid is None or cid in taken:  # the same text twice in one question
-            cid = "o" + hashlib.sha1(f"{base}\x1f{n}".encode("utf-8") if n else base.encode("utf-8")).hexdigest()[:10]
+            cid = "o" + hashlib.sha1(f"{base}\x1f{n}".encode() if n else base.encode("utf-8")).hexdigest()[:10]
             n += 1
         taken.add(cid)
         out.append(cid)

@@ -228,7 +228,10 @@ class EssayType(QuestionType):
     manual = True
 
     def data_from_gift(self, q):
-        return {"missing_word": q.missing_word}
+        data = {"missing_word": q.missing_word}
+        if getattr(q, "grader_info", ""):
+            data["grader_info"] = q.grader_info  # for the grader; trainees see it only if the review says so
+        return data
 
     def response_from_form(self, form, prefix, data, layout):
         return _form_text(form, prefix)
