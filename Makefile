@@ -41,7 +41,10 @@ e2e-deps:
 	  test -f tests/e2e/node_modules/axe-core/axe.min.js || npm ci --prefix tests/e2e --silent --no-audit --no-fund; \
 	else echo "npm not found: e2e accessibility checks will be skipped"; fi
 
-test: install e2e-deps
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: install e2e-deps lint
 	$(BIN)/python -m pytest
 
 clean:

@@ -1,29 +1,13 @@
-"""CSV and XLSX exports of what the report page shows. Both stream: CSV row batches straight from
-a batched query; XLSX from openpyxl's write-only workbook, written to a temporary file and sent
-in chunks (a zip cannot be finished before its last row, but nothing is held in memory).
-
-Spreadsheet formula injection: a text cell starting with = + - @ tab or CR is prefixed with ' in
-CSV and stored as a plain string (never a formula) in XLSX.
+"""The columns of the report exports: headers, widths and records for what the report page shows.
+Writing them (CSV with BOM, XLSX write-only, formula neutralisation, streaming) is
+``elearn.core.exports``, shared with the quiz and course exports.
 """
-import csv
-import io
-import os
-import tempfile
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 
+from ..core.exports import csv_stream, neutralise, xlsx_stream  # noqa: F401 (the report views use them from here)
 from ..core.timeutil import to_local
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CHUNK = 64 * 1024
-
-
-def neutralise(value):
-    """CSV: a text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _local_date(value):
@@ -56,7 +40,6 @@ def trainee_header():
 
 
 TRAINEE_WIDTHS = [12, 30, 30, 14, 36, 16, 12, 8, 20, 18, 16, 10]
-TRAINEE_DATE_COLUMNS = (8, 9)
 
 
 def yes_no():
@@ -68,72 +51,3 @@ def trainee_records(rows, state_labels, yes="Có", no="Không"):
         yield [t.id, t.name, t.email, t.unit_code, t.unit_name, state_labels[t.state], t.percent, t.grade,
                _local_date(t.last_activity_at), _local_date(t.completed_at), t.certificate_code or "",
                yes if t.overdue else no]
-
-
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return neutralise(value)
-
-
-def csv_stream(header, records, batch=500):
-    """UTF-8 with a BOM (Excel then reads Vietnamese correctly), CRLF rows, in batches."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([_csv_cell(h) for h in header])
-    yield ("\ufeff" + buf.getvalue()).encode("utf-8")
-    buf.seek(0), buf.truncate()
-    n = 0
-    for rec in records:
-        writer.writerow([_csv_cell(v) for v in rec])
-        n += 1
-        if n % batch == 0:
-            yield buf.getvalue().encode("utf-8")
-            buf.seek(0), buf.truncate()
-    if buf.tell():
-        yield buf.getvalue().encode("utf-8")
-
-
-def xlsx_stream(header, records, widths, date_columns=(), title="Báo cáo"):
-    """A write-only workbook: a bold header row, column widths, dates as dd/mm/yyyy, and every text
-    cell stored as a string (data type "s"), so nothing a trainee typed can become a formula."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    head = []
-    for h in header:
-        c = WriteOnlyCell(ws, value=h)
-        c.font = bold
-        head.append(c)
-    ws.append(head)
-    for rec in records:
-        out = []
-        for i, v in enumerate(rec):
-            if isinstance(v, str):
-                c = WriteOnlyCell(ws, value=v)
-                c.data_type = "s"  # text, even when it starts with "="
-            else:
-                c = WriteOnlyCell(ws, value=v)
-                if i in date_columns and v is not None:
-                    c.number_format = "dd/mm/yyyy"
-            out.append(c)
-        ws.append(out)
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        wb.save(path)
-        with open(path, "rb") as fh:
-            while chunk := fh.read(CHUNK):
-                yield chunk
-    finally:
-        os.unlink(path)

@@ -1,14 +1,13 @@
 """Report pages: completion by unit with drill-down to a trainee, exports, charts, annual review.
 Views load and check through ``loaders`` (which raise 403/404 service errors), then render."""
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from . import bp, charts, loaders, services
 
 
 def _state_labels():
-    from flask_babel import gettext as _
-
     return {"not_started": _("Chưa bắt đầu"), "in_progress": _("Đang học"), "completed": _("Đã hoàn thành")}
 
 
@@ -71,8 +70,7 @@ def _trainee_records_later(app, course_id, unit_id, show_grades, filters, labels
 
 
 def _export(fmt):
-    from flask import Response
-
+    from ..core.exports import table_response
     from ..extensions import db
     from . import exports
     from .permissions import grades_visible
@@ -82,28 +80,20 @@ def _export(fmt):
         report = services.completion_report(req.course, req.unit)
         rows = services.sort_unit_rows(services.filter_unit_rows(report.rows, state=req.state,
                                                                  overdue_only=req.overdue_only), req.sort, req.desc)
-        header, widths, dates = exports.unit_header(), exports.UNIT_WIDTHS, ()
+        header, widths = exports.unit_header(), exports.UNIT_WIDTHS
         records = list(exports.unit_records(rows, report.total))  # a few rows, read now
         count = len(records)
     else:
         show = grades_visible(services.course_quizzes(req.course))
         count = services.count_trainees(services.trainee_query(req.course, req.unit, **req.filters()))
-        header, widths, dates = exports.trainee_header(), exports.TRAINEE_WIDTHS, exports.TRAINEE_DATE_COLUMNS
+        header, widths = exports.trainee_header(), exports.TRAINEE_WIDTHS
         records = _trainee_records_later(current_app._get_current_object(), req.course.id, req.unit.id, show,
                                          req.filters(), _state_labels(), *exports.yes_no())
     services.log_export(current_user, fmt=fmt, level=req.level, course=req.course, unit=req.unit,
                         filters=req.as_log(), rows=count)
-    name = f"hoan-thanh-{req.course.slug}-{req.unit.code}-{req.level}.{fmt}"
     db.session.commit()
-    if fmt == "csv":
-        body, mime = exports.csv_stream(header, records), "text/csv; charset=utf-8"
-    else:
-        body = exports.xlsx_stream(header, records, widths, dates)
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    resp = Response(body, mimetype=mime)
-    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return table_response(fmt, f"hoan-thanh-{req.course.slug}-{req.unit.code}-{req.level}", header, records,
+                          title=_("Báo cáo"), widths=widths)
 
 
 @bp.route("/completion.csv")
