@@ -1,5 +1,5 @@
 """Times are stored as naive UTC and shown in Asia/Ho_Chi_Minh as dd/mm/yyyy HH:mm."""
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -15,6 +15,18 @@ def to_local(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(LOCAL_TZ)
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """A naive Việt Nam wall-clock time (as typed in a form) as stored naive UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """The start of ``day`` in Việt Nam, as stored naive UTC."""
+    return local_to_utc(datetime.combine(day, time(0)))
 
 
 def format_date(value) -> str:

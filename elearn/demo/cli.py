@@ -99,11 +99,11 @@ def load_courses():
 
 def load_workshop():
     """One upcoming two-day workshop (two weeks ahead), counted in the IT course's last module."""
-    from datetime import datetime, time, timedelta, timezone
+    from datetime import datetime, time, timedelta
 
     from sqlalchemy import select
 
-    from ..core.timeutil import LOCAL_TZ
+    from ..core.timeutil import LOCAL_TZ, local_to_utc
     from ..courses import services as courses
     from ..courses.models import Activity, Module
     from ..workshops import services as workshops
@@ -128,7 +128,7 @@ def load_workshop():
     day = (datetime.now(LOCAL_TZ) + timedelta(days=14)).date()
 
     def at(d, hh, mm):
-        return datetime.combine(d, time(hh, mm), tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+        return local_to_utc(datetime.combine(d, time(hh, mm)))
 
     for n, d in enumerate((day, day + timedelta(days=1)), start=1):
         workshops.new_session(ws, title=f"Ngày {n}", starts_at=at(d, 8, 0), ends_at=at(d, 11, 30),

@@ -44,17 +44,16 @@ def usage_figures(root: OrgUnit | None, now=None):
     """Active accounts in ``root``'s subtree (everything for None) by when they were last seen
     (a request while signed in, ``User.last_seen_at``): within the last 5 minutes ("signed in
     now"), today, this month (Việt Nam time) and ever. One query."""
-    from datetime import datetime, time, timedelta, timezone
+    from datetime import timedelta
 
     from sqlalchemy import case
 
-    from ..core.timeutil import LOCAL_TZ, to_local, utcnow
+    from ..core.timeutil import local_midnight_utc, to_local, utcnow
 
     now = now or utcnow()
     local = to_local(now)
-    day = datetime.combine(local.date(), time(0), tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
-    month = datetime.combine(local.date().replace(day=1), time(0), tzinfo=LOCAL_TZ).astimezone(
-        timezone.utc).replace(tzinfo=None)
+    day = local_midnight_utc(local.date())
+    month = local_midnight_utc(local.date().replace(day=1))
     seen = User.last_seen_at
 
     def since(t):

@@ -10,9 +10,9 @@ Activity rules (``activity.settings["completion"]``):
 Module and course rules (``completion`` dict): require "all" or any n of their parts, an optional
 minimum average grade, and an optional date by which it must be complete.
 """
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
-from ..core.timeutil import LOCAL_TZ
+from ..core.timeutil import local_midnight_utc
 
 DEFAULT_ACTIVITY_RULE = {"lesson": "viewed", "material": "viewed", "quiz": "passed", "workshop": "attended"}
 
@@ -26,8 +26,7 @@ def due_end_utc(due: str | None) -> datetime | None:
     if not due:
         return None
     d = date.fromisoformat(due)
-    end = datetime.combine(d + timedelta(days=1), time(0, 0), tzinfo=LOCAL_TZ)
-    return end.astimezone(timezone.utc).replace(tzinfo=None)
+    return local_midnight_utc(d + timedelta(days=1))
 
 
 def combine(parts, rule: dict, now: datetime):

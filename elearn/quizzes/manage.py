@@ -2,7 +2,6 @@
 essay grading, item statistics, and question import from the browser with a preview."""
 import os
 import secrets
-from datetime import timezone
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +12,7 @@ from ..auth.forms import ConfirmForm
 from ..auth.models import User
 from ..core.errors import ServiceError
 from ..core.text import vi_name_key
-from ..core.timeutil import LOCAL_TZ, to_local
+from ..core.timeutil import local_to_utc, to_local
 from ..core import once
 from ..courses import loaders
 from ..courses.models import Module
@@ -39,9 +38,7 @@ def _local_naive(dt):
 
 
 def _utc_naive(local_dt):
-    if local_dt is None:
-        return None
-    return local_dt.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+    return local_to_utc(local_dt)
 
 
 @bp.route("/<int:activity_id>/manage", methods=["GET", "POST"])

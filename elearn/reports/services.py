@@ -490,14 +490,11 @@ class AnnualRow:
 
 
 def _year_bounds(year: int):
-    from datetime import date, time, timezone
+    from datetime import date
 
-    from ..core.timeutil import LOCAL_TZ
+    from ..core.timeutil import local_midnight_utc
 
-    def utc(d):
-        return datetime.combine(d, time(0), tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
-
-    return utc(date(year, 1, 1)), utc(date(year + 1, 1, 1))
+    return local_midnight_utc(date(year, 1, 1)), local_midnight_utc(date(year + 1, 1, 1))
 
 
 def annual_review(unit: OrgUnit, year: int):

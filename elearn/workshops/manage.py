@@ -1,7 +1,6 @@
 """Staff side: create and edit workshops and sessions, sign-ups and the waitlist, the attendance
 roster (phone-friendly, "mark all present"), the rotating check-in code, the paper sign-in sheet
 and its CSV import; managers approve requests and see attendance for their units."""
-from datetime import timezone
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +12,7 @@ from ..auth.models import User
 from ..core import once
 from ..core.errors import ServiceError
 from ..core.text import vi_name_key
-from ..core.timeutil import LOCAL_TZ, to_local
+from ..core.timeutil import local_to_utc, to_local
 from ..courses import loaders as course_loaders
 from ..courses import services as courses
 from ..courses.models import Activity, Course, Module
@@ -29,7 +28,7 @@ from .models import Registration, Workshop, WorkshopSession, WorkshopTarget
 
 
 def _utc(local_dt):
-    return local_dt.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None) if local_dt else None
+    return local_to_utc(local_dt)
 
 
 def _local(dt):

@@ -77,3 +77,14 @@ def test_course_lists_follow_vietnamese_order(db, make_user, make_org):
     trainee = make_user("trainee", org)
     titles = [c.title for c in services.my_courses(trainee)[0]]
     assert titles == ["Dịch vụ", "Đọc sách", "Nghiệp vụ", "Pháp luật", "Ứng dụng CNTT"]
+
+
+def test_local_wall_clock_and_midnight_become_utc():
+    from datetime import date
+
+    from elearn.core.timeutil import local_midnight_utc, local_to_utc
+
+    assert local_to_utc(datetime(2026, 7, 1, 8, 0)) == datetime(2026, 7, 1, 1, 0)
+    assert local_to_utc(None) is None
+    # midnight on 1 July in Việt Nam is 17:00 on 30 June in UTC
+    assert local_midnight_utc(date(2026, 7, 1)) == datetime(2026, 6, 30, 17, 0)
