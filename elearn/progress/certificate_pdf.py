@@ -13,21 +13,17 @@ The QR code at the bottom left encodes ``verify_url`` (the public
 from __future__ import annotations
 
 import io
-import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
 import segno
-from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
+
+from ..core.pdf import FONT_DIR, FONT_FAMILY, Document, nfc  # noqa: F401 (FONT_DIR: tests)
 
 __all__ = ["CertificateData", "render_certificate", "qr_png", "format_hours", "QR_SCALE", "QR_BORDER"]
 
-FONT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fonts")
-FONT_FAMILY = "DejaVuSans"
-_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 #: PNG geometry of the QR code: pixels per module and quiet-zone width in modules.
 QR_SCALE = 10
@@ -57,11 +53,6 @@ class CertificateData:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _nfc(text: str | None) -> str:
-    """NFC-normalise and collapse whitespace (form input may arrive decomposed)."""
-    return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
 def format_hours(hours: float) -> str:
@@ -104,16 +95,10 @@ def qr_png(url: str) -> bytes:
     return buf.getvalue()
 
 
-class _Certificate(FPDF):
+class _Certificate(Document):
     def __init__(self) -> None:
-        super().__init__(orientation="L", unit="mm", format="A4")
-        self.set_auto_page_break(False)
+        super().__init__(orientation="L")
         self.set_margins(0, 0, 0)
-        self.c_margin = 0
-        for style, fname in _FONT_FILES.items():
-            self.add_font(FONT_FAMILY, style, os.path.join(FONT_DIR, fname))
-        self.set_text_color(0, 0, 0)
-        self.set_draw_color(0, 0, 0)
 
     # Text is laid out in boxes: the font shrinks (from max_pt down to min_pt)
     # until the wrapped text fits the box; if even min_pt does not fit, the
@@ -218,13 +203,13 @@ def _heading(pdf: _Certificate, issuer: str) -> float:
 
 def render_certificate(data: CertificateData) -> bytes:
     """Render the certificate as a one-page A4 landscape PDF and return its bytes."""
-    full_name = _nfc(data.full_name)
-    course_title = _nfc(data.course_title)
-    issuer = _nfc(data.issuer)
-    signer_name = _nfc(data.signer_name)
-    signer_title = _nfc(data.signer_title)
-    unit_name = _nfc(data.unit_name)
-    code = _nfc(data.code)
+    full_name = nfc(data.full_name)
+    course_title = nfc(data.course_title)
+    issuer = nfc(data.issuer)
+    signer_name = nfc(data.signer_name)
+    signer_title = nfc(data.signer_title)
+    unit_name = nfc(data.unit_name)
+    code = nfc(data.code)
     verify_url = (data.verify_url or "").strip()
     done = data.completed_on
 

@@ -17,18 +17,14 @@ The table header row is repeated on every page; the footer reads "Trang x/y".
 
 from __future__ import annotations
 
-import os
-import unicodedata
 from dataclasses import dataclass
 
-from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
+
+from ..core.pdf import FONT_DIR, FONT_FAMILY, Document, nfc
 
 __all__ = ["SheetRow", "render_signin_sheet", "FONT_DIR", "BLANK_ROWS", "ROW_MIN_H", "COLUMNS", "SHEET_TITLE"]
 
-FONT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "progress", "fonts")
-FONT_FAMILY = "DejaVuSans"
-_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 SHEET_TITLE = "DANH SÁCH KÝ TÊN THAM DỰ"
 #: Empty rows added after the list, for people who were not signed up.
@@ -67,25 +63,14 @@ class SheetRow:
     unit: str
 
 
-def _nfc(text: str | None) -> str:
-    """NFC-normalise and collapse whitespace (form input may arrive decomposed)."""
-    return " ".join(unicodedata.normalize("NFC", text or "").split())
-
-
 def _line_h(pt: float) -> float:
     return pt * _PT * _LEADING
 
 
-class _Sheet(FPDF):
+class _Sheet(Document):
     def __init__(self, running_title: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.set_auto_page_break(False)  # page breaks are placed by hand, between rows
+        super().__init__(orientation="P")  # page breaks are placed by hand, between rows
         self.set_margins(_MARGIN_X, _MARGIN_TOP, _MARGIN_X)
-        self.c_margin = 0
-        for style, fname in _FONT_FILES.items():
-            self.add_font(FONT_FAMILY, style, os.path.join(FONT_DIR, fname))
-        self.set_text_color(0, 0, 0)
-        self.set_draw_color(0, 0, 0)
         self.running_title = running_title
 
     # ------------------------------------------------------------ text fitting
@@ -223,11 +208,11 @@ def render_signin_sheet(
     rows: list[SheetRow],
 ) -> bytes:
     """Render the sign-in sheet as an A4 portrait PDF and return its bytes."""
-    workshop_title = _nfc(workshop_title)
-    session_title = _nfc(session_title)
-    starts_local = _nfc(starts_local)
-    venue = _nfc(venue)
-    trainer = _nfc(trainer)
+    workshop_title = nfc(workshop_title)
+    session_title = nfc(session_title)
+    starts_local = nfc(starts_local)
+    venue = nfc(venue)
+    trainer = nfc(trainer)
 
     running = " – ".join(part for part in (SHEET_TITLE, workshop_title, session_title, starts_local) if part)
     pdf = _Sheet(running)
@@ -246,7 +231,7 @@ def render_signin_sheet(
             y = pdf.text_block(f"{label}: {value}", y + 0.5, max_pt=10.5, min_pt=8.5, max_lines=2, align=Align.L)
     y = pdf.header_row(y + 4)
 
-    entries = [(_nfc(row.name), _nfc(row.unit)) for row in rows] + [("", "")] * BLANK_ROWS
+    entries = [(nfc(row.name), nfc(row.unit)) for row in rows] + [("", "")] * BLANK_ROWS
     for number, (name, unit) in enumerate(entries, start=1):
         y = pdf.body_row(y, number, name, unit)
 

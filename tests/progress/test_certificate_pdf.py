@@ -351,6 +351,6 @@ def test_fonts_are_embedded_and_pdf_is_small(pdf):
 
 
 def test_fonts_ship_with_the_package():
-    assert os.path.dirname(FONT_DIR).endswith(os.path.join("elearn", "progress"))
+    assert os.path.dirname(FONT_DIR).endswith(os.path.join("elearn", "core"))
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"):
         assert os.path.isfile(os.path.join(FONT_DIR, name)), name

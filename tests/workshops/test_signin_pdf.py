@@ -1,6 +1,6 @@
 """The paper sign-in sheet PDF: page size, Vietnamese text, table header on every page, footer.
 
-No Flask app: elearn.workshops.signin_pdf needs only fpdf2 and the fonts in elearn/progress/fonts.
+No Flask app: elearn.workshops.signin_pdf needs only fpdf2 and the fonts in elearn/core/fonts.
 """
 
 import io
