@@ -1,9 +1,10 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.namekey import name_sort_key
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..orgs.models import OrgUnit
@@ -93,3 +94,42 @@ class Invitation(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class UserNameKey(db.Model):
+    """One row per user: ``name_sort_key(user.name)``, kept in step by the listeners below."""
+
+    __tablename__ = "user_name_keys"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    sort_key: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_user_name_keys_sort_key", "sort_key", "user_id"),)
+
+
+_keys = UserNameKey.__table__
+
+
+@event.listens_for(User, "after_insert")
+def _key_on_insert(mapper, connection, target):
+    connection.execute(_keys.insert().values(user_id=target.id, sort_key=name_sort_key(target.name)))
+
+
+@event.listens_for(User, "after_update")
+def _key_on_update(mapper, connection, target):
+    if not inspect(target).attrs.name.history.has_changes():
+        return
+    key = name_sort_key(target.name)
+    done = connection.execute(_keys.update().where(_keys.c.user_id == target.id).values(sort_key=key))
+    if done.rowcount == 0:
+        connection.execute(_keys.insert().values(user_id=target.id, sort_key=key))
+
+
+def fill_missing_keys(session=None) -> int:
+    """Add keys for users made without the ORM (bulk inserts); returns how many were added."""
+    session = session or db.session
+    missing = session.execute(select(User.id, User.name).outerjoin(_keys, _keys.c.user_id == User.id)
+                              .where(_keys.c.user_id.is_(None))).all()
+    if missing:
+        session.execute(_keys.insert(), [{"user_id": i, "sort_key": name_sort_key(n)} for i, n in missing])
+    return len(missing)

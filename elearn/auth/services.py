@@ -18,7 +18,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.services import get_by_code, read_csv_rows, scope_to_viewer
-from .models import ROLES, ApiToken, Invitation, PasswordReset, User
+from .models import ROLES, ApiToken, Invitation, PasswordReset, User, UserNameKey
 
 _DUMMY_HASHES = {}
 
@@ -172,7 +172,9 @@ def list_users(viewer, *, q: str = "", org_id: int | None = None, role: str | No
         stmt = stmt.where(User.org_id == org_id)
     if role in ROLES:
         stmt = stmt.where(User.role == role)
-    return stmt.order_by(User.name, User.id)
+    # Vietnamese order (given name first) in SQL, so page boundaries agree with it: the stored key
+    key = func.coalesce(UserNameKey.sort_key, "")
+    return stmt.outerjoin(UserNameKey, UserNameKey.user_id == User.id).order_by(key, User.id)
 
 
 # --- password reset ----------------------------------------------------------------------------
@@ -363,57 +365,6 @@ def invitation_states(users) -> dict:
 USER_COLUMNS = ("email", "name", "role", "org_code")
 MAX_IMPORT_ROWS = 5000
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
-
-
-@dataclass
-class SortedPage:
-    """A page of a list sorted in Python (Vietnamese collation); quacks like Flask-SQLAlchemy's."""
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self):
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-    @property
-    def prev_num(self):
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self):
-        return self.page + 1 if self.has_next else None
-
-    def iter_pages(self, left_edge=2, left_current=2, right_current=4, right_edge=2):
-        last = 0
-        for num in range(1, self.pages + 1):
-            if (num <= left_edge or self.page - left_current - 1 < num < self.page + right_current
-                    or num > self.pages - right_edge):
-                if last + 1 != num:
-                    yield None
-                yield num
-                last = num
-
-
-def sorted_page(stmt, page: int, per_page: int) -> SortedPage:
-    """Users of ``stmt`` in Vietnamese order (given name first, as elsewhere), one page of them."""
-    from ..core.text import vi_name_key
-
-    rows = db.session.execute(stmt.with_only_columns(User.id, User.name)).all()
-    rows.sort(key=lambda r: (vi_name_key(r.name), r.id))
-    page = max(page, 1)
-    ids = [r.id for r in rows[(page - 1) * per_page: page * per_page]]
-    by_id = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
-    return SortedPage([by_id[i] for i in ids], page, per_page, len(rows))
 
 
 def read_xlsx_rows(data: bytes, expected: tuple[str, ...]):

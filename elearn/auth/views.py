@@ -14,6 +14,7 @@ from ..extensions import db, login
 from ..orgs.models import OrgUnit
 from ..orgs.services import tree_rows, visible_units
 from ..core.http import db_int
+from ..core.pagination import paginate
 from . import bp, services
 from .forms import (ChangePasswordForm, ConfirmForm, ForgotForm, ImportConfirmForm, ImportUploadForm,
                     LanguageForm, LoginForm, NewPasswordForm, TokenForm, UserForm, role_choices)
@@ -267,8 +268,7 @@ def _user_list(endpoint):
     q = request.args.get("q", "").strip()
     role = request.args.get("role") or None
     org_id = request.args.get("org", type=db_int)
-    page = services.sorted_page(services.list_users(current_user, q=q, org_id=org_id, role=role),
-                                request.args.get("page", 1, type=db_int) or 1, current_app.config["PAGE_SIZE"])
+    page = paginate(services.list_users(current_user, q=q, org_id=org_id, role=role))
     return render_template("admin/users.html", page=page, q=q, role=role, org_id=org_id,
                            roles=role_choices(), orgs=_org_choices(current_user),
                            invitations=services.invitation_states(page.items), resend_form=ConfirmForm(),

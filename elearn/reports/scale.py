@@ -17,8 +17,8 @@ from ..courses.models import Enrolment
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..progress.models import CourseProgress
-from .models import UserNameKey
-from .namekey import name_sort_key
+from ..auth.models import UserNameKey
+from ..core.namekey import name_sort_key
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
           "Nông", "Lương", "Triệu", "Hà", "Lò", "Vi", "Mông", "Đinh", "Lăng", "Chu", "Sầm"]

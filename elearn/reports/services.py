@@ -25,7 +25,7 @@ from ..orgs.models import OrgUnit
 from ..progress.models import Certificate, CourseProgress, ModuleProgress
 from ..progress.rules import due_end_utc
 from ..workshops.models import Attendance, Workshop, WorkshopSession
-from .models import UserNameKey
+from ..auth.models import UserNameKey
 
 STATES = ("not_started", "in_progress", "completed")
 UNIT_SORTS = ("name", "enrolled", "not_started", "in_progress", "completed", "completion_rate",

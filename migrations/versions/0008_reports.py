@@ -44,7 +44,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_report_exports_user_id'), ['user_id'], unique=False)
 
     # Keys for the users who exist already (the listeners keep them from now on).
-    from elearn.reports.namekey import name_sort_key
+    from elearn.core.namekey import name_sort_key
 
     conn = op.get_bind()
     users = sa.table('users', sa.column('id', sa.Integer), sa.column('name', sa.String))

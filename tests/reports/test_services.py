@@ -5,7 +5,7 @@ import pytest
 
 from elearn.extensions import db
 from elearn.reports import services
-from elearn.reports.namekey import name_sort_key
+from elearn.core.namekey import name_sort_key
 from elearn.core.text import vi_name_key
 
 

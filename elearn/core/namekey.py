@@ -6,7 +6,7 @@ Encoding: only the letters a–p, so every collation (binary, "C", en_US) orders
 Each of the four parts of the tuple key (given name's letters, its tones, the rest's letters, their
 tones) ends with "a", which is lower than any element; so a shorter part sorts first, as in tuples.
 """
-from ..core.text import vi_name_key
+from .text import vi_name_key
 
 _END = "a"
 
