@@ -139,7 +139,8 @@ def test_trainee_takes_a_quiz_with_javascript_and_autosave_keeps_answers(signed_
     facts = review_facts(page)
     assert facts.get("Trạng thái") == "Đã nộp", facts
     score = facts.get("Điểm", "")
-    assert re.fullmatch(r"[\d,]+ / [\d,]+ \([\d,]+%\)", score)  # decimal comma in Vietnamese, f"no score on the review page: {facts}"
+    # a decimal comma in Vietnamese
+    assert re.fullmatch(r"[\d,]+ / [\d,]+ \([\d,]+%\)", score), f"no score on the review page: {facts}"
     assert not errors, f"JavaScript errors: {errors}"
 
 
