@@ -199,24 +199,34 @@ def start_password_reset(email: str) -> None:
     send_mail(user.email, _("Đặt lại mật khẩu Thư viện học tập"), body)
 
 
-def reset_target(token: str) -> PasswordReset | None:
-    row = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == hash_token(token or "")))
+def _live_link(model, token: str):
+    """The unused, unexpired single-use link (a PasswordReset or an Invitation) for ``token``."""
+    row = db.session.scalar(select(model).where(model.token_hash == hash_token(token or "")))
     if row is None or row.used_at is not None or row.expires_at < utcnow():
         return None
     return row
 
 
+def _claim_link(model, token: str) -> int | None:
+    """Use a single-use link: marked used in one conditional UPDATE, so two tabs cannot both use
+    it. Its user's id, or None when it is unknown, used or expired."""
+    now = utcnow()
+    return db.session.execute(
+        update(model)
+        .where(model.token_hash == hash_token(token or ""), model.used_at.is_(None), model.expires_at >= now)
+        .values(used_at=now)
+        .returning(model.user_id)
+    ).scalar()
+
+
+def reset_target(token: str) -> PasswordReset | None:
+    return _live_link(PasswordReset, token)
+
+
 def finish_password_reset(token: str, password: str) -> User:
     """Use the link once: claim it atomically, so two tabs cannot both use it."""
     check_password_rules(password)
-    now = utcnow()
-    claimed = db.session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.token_hash == hash_token(token or ""),
-               PasswordReset.used_at.is_(None), PasswordReset.expires_at >= now)
-        .values(used_at=now)
-        .returning(PasswordReset.user_id)
-    ).scalar()
+    claimed = _claim_link(PasswordReset, token)
     if claimed is None:
         raise ServiceError(_("Liên kết đặt lại mật khẩu không hợp lệ, đã dùng hoặc đã hết hạn."))
     user = db.session.get(User, claimed)
@@ -320,23 +330,14 @@ def invite_user(user: User, by: User | None = None) -> Invitation:
 
 
 def invitation_target(token: str) -> Invitation | None:
-    row = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token or "")))
-    if row is None or row.used_at is not None or row.expires_at < utcnow() or not row.user.active:
-        return None
-    return row
+    row = _live_link(Invitation, token)
+    return row if row is not None and row.user.active else None
 
 
 def accept_invitation(token: str, password: str) -> User:
     """Set the first password from an invitation link; the link is claimed atomically (single use)."""
     check_password_rules(password)
-    now = utcnow()
-    claimed = db.session.execute(
-        update(Invitation)
-        .where(Invitation.token_hash == hash_token(token or ""),
-               Invitation.used_at.is_(None), Invitation.expires_at >= now)
-        .values(used_at=now)
-        .returning(Invitation.user_id)
-    ).scalar()
+    claimed = _claim_link(Invitation, token)
     if claimed is None:
         raise ServiceError(_("Lời mời không hợp lệ, đã dùng hoặc đã hết hạn."))
     user = db.session.get(User, claimed)
