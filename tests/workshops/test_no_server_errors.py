@@ -7,6 +7,7 @@ from elearn.auth import services as accounts
 from elearn.core.timeutil import utcnow
 from elearn.workshops import attendance
 from elearn.workshops.models import Attendance
+from tests.workshops.conftest import open_sessions
 from tests.conftest import AuthActions
 
 
@@ -43,6 +44,7 @@ def test_api_check_in_with_the_code_marks_present(client, db, ws_setup):
 def test_roster_ignores_keys_that_are_not_user_ids(make_app, db, ws_setup):
     ws, a = ws_setup["ws"], ws_setup["trainees"][0]
     AuthActions(_client(make_app, a)).post(f"/workshops/{ws.id}/signup", page=f"/workshops/{ws.id}")
+    open_sessions(db, ws_setup)  # attendance can be marked only once the session is about to start
     teacher = _client(make_app, ws_setup["instructor"])
     url = f"/workshops/sessions/{ws_setup['s1'].id}/roster"
     resp = AuthActions(teacher).post(url, data={"u-x": "present", "u-": "late", "u-²": "late", "u-1e9": "late",
