@@ -187,7 +187,8 @@ def export_results(activity_id, fmt):
     attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({a.user_id for a in attempts})))} if attempts else {}
     ordered = sorted(attempts, key=lambda a: (vi_name_key(users[a.user_id].name), a.number))
-    header = [_("Học viên"), _("Email"), _("Đơn vị"), _("Lượt"), _("Trạng thái"), _("Nộp lúc"), _("Điểm (%%)")]
+    header = [_("Học viên"), _("Email"), _("Đơn vị"), _("Lượt"), _("Trạng thái"), _("Nộp lúc"),
+              _("Điểm (%%)") % {}]  # gettext without arguments leaves "%%" as it is
     rows = [[users[a.user_id].name, users[a.user_id].email, users[a.user_id].org.name, a.number,
              _(_STATES.get(a.state, a.state)) + (" · " + _("chờ chấm") if a.needs_grading else ""),
              _local_naive(a.finished_at), a.percent] for a in ordered]

@@ -50,3 +50,11 @@ def test_admin_home_has_usage_and_the_report_link(tree, client, auth):
     html = client.get("/").get_data(as_text=True)
     assert "Lượt sử dụng" in html and "/reports/completion" in html
     assert re.search(r"Đang trực tuyến \(5 phút qua\): [1-9]", html)
+
+
+def test_manager_home_links_the_read_only_user_list(tree, client, auth):
+    auth.login("md1@example.vn")
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'<a href="/users">Danh sách tài khoản trong phạm vi</a>', html)
+    listing = client.get("/users")
+    assert listing.status_code == 200 and "<h1>Tài khoản</h1>" in listing.get_data(as_text=True)
