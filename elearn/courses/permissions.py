@@ -1,4 +1,5 @@
 """Course access rules: pure functions of (user, course) plus the facts the caller loaded."""
+from .models import Status
 
 
 def can_edit_course(user, course, is_staff: bool) -> bool:
@@ -15,4 +16,4 @@ def can_create_course(user) -> bool:
 def can_view_course(user, course, *, enrolled: bool, is_staff: bool) -> bool:
     if can_edit_course(user, course, is_staff):
         return True
-    return course.status == "published" and enrolled
+    return course.status == Status.PUBLISHED and enrolled

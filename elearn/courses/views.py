@@ -2,10 +2,10 @@
 from flask import abort, redirect, render_template
 from flask_login import current_user, login_required
 
+from ..auth.forms import ConfirmForm
 from ..core.db import want_write
 from ..core.uploads import send_stored
 from ..extensions import db
-from ..auth.forms import ConfirmForm
 from . import bp, kinds, loaders, services
 from .kinds import Rule
 from .models import Activity, MaterialFile
@@ -80,7 +80,7 @@ def download(slug, file_id):
     """Serve a material file as an attachment (never inline), recording that it was opened."""
     ca = loaders.load_course(slug)
     f = db.get_or_404(MaterialFile, file_id)
-    access = loaders.activity_access(db.session.get(Activity, f.activity_id), kind="material", ca=ca)
+    access = loaders.activity_access(db.session.get(Activity, f.activity_id), kind=kinds.MATERIAL.name, ca=ca)
     if not access.editor:
         want_write()
         services.record_view(current_user, access.activity)
