@@ -26,7 +26,7 @@ from .forms import (
 )
 from .kinds import LESSON, MATERIAL
 from .models import PROGRESS_LABELS, CourseStaff, Enrolment, MaterialFile, Module, Status
-from .permissions import can_create_course
+from .permissions import can_create_course, learners_condition
 
 
 def _editable(slug):
@@ -382,8 +382,9 @@ def export_progress(slug, fmt):
     course = _editable(slug)
     stmt = (select(CourseProgress, User).join(User, CourseProgress.user_id == User.id)
             .where(CourseProgress.course_id == course.id, services.enrolled_user_filter(course)))
-    if current_user.role != "admin":
-        stmt = stmt.where(User.role == "trainee")  # as the progress page: instructors see trainees only
+    only = learners_condition(current_user, User)  # as the progress page: instructors see trainees only
+    if only is not None:
+        stmt = stmt.where(only)
     rows = sorted(db.session.execute(stmt).all(), key=lambda r: vi_name_key(r[1].name))
     header = [_("Học viên"), _("Email"), _("Đơn vị"), _("Trạng thái"), _("Hoạt động đã xong"), _("Hoạt động bắt buộc"),
               _("Tiến độ (phần trăm)"), _("Điểm"), _("Hoàn thành lúc"), _("Hoạt động gần nhất")]

@@ -12,6 +12,7 @@ from ..core.text import slugify, vi_collate
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import kinds
+from .permissions import can_be_course_staff, edits_every_course, joins_staff_on_create
 from .models import (
     Activity,
     ActivityEvent,
@@ -102,7 +103,7 @@ def overseen_courses(user):
 
 def staff_courses(user):
     stmt = select(Course).where(Course.status != Status.ARCHIVED)
-    if user.role != "admin":
+    if not edits_every_course(user):
         stmt = stmt.where(staff_filter(user))
     return sorted(db.session.scalars(stmt).all(), key=lambda c: vi_collate(c.title))
 
@@ -208,7 +209,7 @@ def create_course(user, title, summary, hours) -> Course:
                     hours=hours or 0, status=Status.DRAFT)
     db.session.add(course)
     db.session.flush()
-    if user.role == "instructor":
+    if joins_staff_on_create(user):
         db.session.add(CourseStaff(course_id=course.id, user_id=user.id))
     db.session.flush()
     return course
@@ -366,7 +367,7 @@ def enrol_user(course, user):
 
 
 def add_staff(course, user):
-    if user.role not in ("instructor", "admin"):
+    if not can_be_course_staff(user):
         raise ServiceError(_("Chỉ giảng viên mới được phân công phụ trách khoá học."))
     if db.session.get(CourseStaff, (course.id, user.id)) is None:
         db.session.add(CourseStaff(course_id=course.id, user_id=user.id))

@@ -8,6 +8,7 @@ from ..core.uploads import send_stored
 from ..extensions import db
 from . import bp, kinds, loaders, services
 from .kinds import Rule
+from .permissions import courses_page_for
 from .models import Activity, MaterialFile
 
 
@@ -22,10 +23,11 @@ def load_course_for_viewer(slug):
 def index():
     # Staff are not learners: instructors and admins see what they teach, managers what they oversee,
     # without progress bars or locks.
-    if current_user.role in ("instructor", "admin"):
+    page = courses_page_for(current_user)
+    if page == "teaching":
         return render_template("courses/index.html", courses=[], percent={}, overseen=[],
                                managed=services.staff_courses(current_user))
-    if current_user.role == "manager":
+    if page == "overseeing":
         return render_template("courses/index.html", courses=[], percent={}, managed=[],
                                overseen=services.overseen_courses(current_user))
     courses, percent = services.my_courses(current_user)
