@@ -126,9 +126,9 @@ def test_the_curriculum_is_the_size_issue_16_asks_for(shipped):
     for course in shipped.courses:
         for module in course.modules:
             for activity in module.activities:
-                if isinstance(activity, importer.LessonSpec):
+                if isinstance(activity, LessonSpec):
                     lessons += 1
-                elif isinstance(activity, importer.QuizSpec):
+                elif isinstance(activity, QuizSpec):
                     questions += len(activity.questions)
     assert lessons >= 36, lessons
     assert questions >= 220, questions
