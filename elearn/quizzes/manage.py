@@ -18,15 +18,17 @@ from ..courses import loaders
 from ..courses.models import Module
 from ..extensions import db
 from ..core.http import db_int
-from . import bank, bp, services, stats, types
+from . import authoring, bank, bp, services, stats, types
+from .enums import AttemptState, ReviewItem, ReviewTime
+from .grading import fraction_of, parse_mark
 from .forms import ConfirmImportForm, GradeForm, NewQuizForm, QuestionUploadForm, QuizSettingsForm
-from .models import DEFAULT_REVIEW, REVIEW_WHAT, REVIEW_WHEN, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizSlot
+from .models import DEFAULT_REVIEW, AttemptAnswer, Question, QuestionCategory, QuizAttempt
 from .permissions import can_grade
 
 
 def _staff_quiz(activity_id):
     activity, course = loaders.load_editable_activity(activity_id, kind="quiz")
-    return activity, course, services.get_quiz(activity)
+    return activity, course, authoring.get_quiz(activity)
 
 
 def _staff_course(slug):
@@ -55,21 +57,18 @@ def manage(activity_id):
     else:
         form = QuizSettingsForm()
     if form.validate_on_submit():
-        open_at, close_at = _utc_naive(form.open_at.data), _utc_naive(form.close_at.data)
-        if open_at and close_at and close_at <= open_at:
-            form.close_at.errors.append(_("Thời điểm đóng phải sau thời điểm mở."))
+        try:
+            authoring.update_settings(
+                quiz, pass_mark=form.pass_mark.data, attempts_allowed=form.attempts_allowed.data,
+                grading_method=form.grading_method.data, time_limit=form.time_limit_minutes.data * 60,
+                overdue=form.overdue.data, grace_seconds=form.grace_minutes.data * 60,
+                open_at=_utc_naive(form.open_at.data), close_at=_utc_naive(form.close_at.data),
+                per_page=form.per_page.data, shuffle_questions=form.shuffle_questions.data,
+                shuffle_answers=form.shuffle_answers.data, review=_review_from_form())
+        except ServiceError as err:
+            db.session.rollback()
+            err.show_on(form)
         else:
-            quiz.pass_mark = float(form.pass_mark.data)
-            quiz.attempts_allowed = form.attempts_allowed.data
-            quiz.grading_method = form.grading_method.data
-            quiz.time_limit = form.time_limit_minutes.data * 60
-            quiz.overdue = form.overdue.data
-            quiz.grace_seconds = form.grace_minutes.data * 60
-            quiz.open_at, quiz.close_at = open_at, close_at
-            quiz.per_page = form.per_page.data
-            quiz.shuffle_questions = form.shuffle_questions.data
-            quiz.shuffle_answers = form.shuffle_answers.data
-            quiz.review = _review_from_form()
             db.session.commit()
             flash(_("Đã lưu thiết lập bài kiểm tra."), "success")
             return redirect(url_for("quizzes.manage", activity_id=activity_id))
@@ -82,12 +81,13 @@ def manage(activity_id):
                                    .order_by(Question.category_id, Question.id)).all()
     return render_template("quizzes/manage.html", activity=activity, course=course, quiz=quiz, form=form,
                            slot_questions=slot_questions, categories={c.id: c for c in categories},
-                           available=available, confirm=ConfirmForm(), when=REVIEW_WHEN, what=REVIEW_WHAT,
+                           available=available, confirm=ConfirmForm(), when=ReviewTime, what=ReviewItem,
                            types=types)
 
 
 def _review_from_form():
-    return {when: [what for what in REVIEW_WHAT if request.form.get(f"review-{when}-{what}")] for when in REVIEW_WHEN}
+    return {when.value: [what.value for what in ReviewItem if request.form.get(f"review-{when}-{what}")]
+            for when in ReviewTime}
 
 
 @bp.route("/new/<slug>/<int:module_id>", methods=["GET", "POST"])
@@ -105,7 +105,7 @@ def new_quiz(slug, module_id):
         if replay is not None:
             return replay
         try:
-            quiz = services.create_quiz(module, title=form.title.data, pass_mark=form.pass_mark.data,
+            quiz = authoring.create_quiz(module, title=form.title.data, pass_mark=form.pass_mark.data,
                                         attempts_allowed=form.attempts_allowed.data,
                                         time_limit=form.time_limit_minutes.data * 60,
                                         open_at=_utc_naive(form.open_at.data), close_at=_utc_naive(form.close_at.data),
@@ -120,7 +120,7 @@ def new_quiz(slug, module_id):
             flash(_("Đã tạo bài kiểm tra (bản nháp). Hãy chọn câu hỏi."), "success")
             return redirect(target)
     return render_template("quizzes/new.html", course=course, module=module, form=form, review=review,
-                           when=REVIEW_WHEN, what=REVIEW_WHAT)
+                           when=ReviewTime, what=ReviewItem)
 
 
 @bp.route("/<int:activity_id>/slots", methods=["POST"])
@@ -130,28 +130,20 @@ def change_slots(activity_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     action = request.form.get("action")
-    if action == "add":
-        ids = [int(x) for x in request.form.getlist("question") if x.isdigit()]
-        chosen = db.session.scalars(select(Question).where(Question.id.in_(ids), Question.course_id == course.id)).all()
-        start = len(quiz.slots)
-        for i, q in enumerate(chosen):
-            quiz.slots.append(QuizSlot(position=start + i, question_id=q.id, mark=q.default_mark))
-    elif action == "random":
-        cat = db.session.get(QuestionCategory, request.form.get("category", type=db_int) or 0)
-        count = request.form.get("count", 1, type=db_int) or 1
-        if cat is None or cat.course_id != course.id or not 1 <= count <= 50:
-            flash(_("Hãy chọn nhóm câu hỏi và số câu từ 1 đến 50."), "error")
-            return redirect(url_for("quizzes.manage", activity_id=activity_id))
-        services.add_random_slot(quiz, cat, count)
-    elif action == "remove":
-        slot = db.session.get(QuizSlot, request.form.get("slot", type=db_int) or 0)
-        if slot is None or slot.quiz_id != quiz.activity_id:
-            abort(404)
-        quiz.slots.remove(slot)
-        for i, s in enumerate(quiz.slots):
-            s.position = i
-    else:
-        abort(400)
+    try:
+        if action == "add":
+            authoring.add_questions(quiz, course, [int(x) for x in request.form.getlist("question") if x.isdigit()])
+        elif action == "random":
+            category = authoring.category_of(course, request.form.get("category", type=db_int))
+            authoring.add_random_slot(quiz, category, request.form.get("count", 1, type=db_int))
+        elif action == "remove":
+            authoring.remove_slot(quiz, request.form.get("slot", type=db_int))
+        else:
+            abort(400)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("quizzes.manage", activity_id=activity_id))
     db.session.commit()
     flash(_("Đã cập nhật câu hỏi của bài kiểm tra. Các lượt đã bắt đầu giữ nguyên bộ câu hỏi của mình."), "success")
     return redirect(url_for("quizzes.manage", activity_id=activity_id))
@@ -172,9 +164,6 @@ def overview(activity_id):
                            pending=sum(1 for a in attempts if a.needs_grading))
 
 
-_STATES = {"inprogress": "Đang làm", "finished": "Đã nộp", "abandoned": "Không được tính"}
-
-
 @bp.route("/<int:activity_id>/results.<fmt>")
 @login_required
 def export_results(activity_id, fmt):
@@ -190,7 +179,7 @@ def export_results(activity_id, fmt):
     header = [_("Học viên"), _("Email"), _("Đơn vị"), _("Lượt"), _("Trạng thái"), _("Nộp lúc"),
               _("Điểm (%%)") % {}]  # gettext without arguments leaves "%%" as it is
     rows = [[users[a.user_id].name, users[a.user_id].email, users[a.user_id].org.name, a.number,
-             _(_STATES.get(a.state, a.state)) + (" · " + _("chờ chấm") if a.needs_grading else ""),
+             str(AttemptState(a.state).label) + (" · " + _("chờ chấm") if a.needs_grading else ""),
              _local_naive(a.finished_at), a.percent] for a in ordered]
     return table_response(fmt, f"ket-qua-{activity.slug}", header, rows, title=_("Kết quả"))
 
@@ -238,7 +227,7 @@ def grading(activity_id):
             error = _("Điểm phải là một số từ 0 đến %(m)s (ví dụ 0,8).", m=max_mark)
         else:
             try:
-                services.grade_manually(answer, mark / max_mark if max_mark else 0.0, form.comment.data, current_user)
+                services.grade_manually(answer, fraction_of(mark, max_mark), form.comment.data, current_user)
             except ServiceError as err:
                 db.session.rollback()
                 error = err.message
@@ -253,7 +242,7 @@ def grading(activity_id):
         select(AttemptAnswer, QuizAttempt, User)
         .join(QuizAttempt, AttemptAnswer.attempt_id == QuizAttempt.id)
         .join(User, QuizAttempt.user_id == User.id)
-        .where(QuizAttempt.quiz_id == quiz.activity_id, QuizAttempt.state == "finished",
+        .where(QuizAttempt.quiz_id == quiz.activity_id, QuizAttempt.state == AttemptState.FINISHED,
                AttemptAnswer.question_id.in_(essay_ids), AttemptAnswer.graded_at.is_(None),
                AttemptAnswer.response.is_not(None))
         .order_by(QuizAttempt.finished_at)).all()
@@ -261,20 +250,6 @@ def grading(activity_id):
         Question.id.in_({a.question_id for a, _t, _u in pending})))} if pending else {}
     return render_template("quizzes/grading.html", activity=activity, course=course, quiz=quiz, pending=pending,
                            questions=questions, form=GradeForm(formdata=None), kept=kept), status
-
-
-def parse_mark(raw) -> float | None:
-    """A mark as typed: "0,8" (Vietnamese decimal comma) or "0.8"; None when it is not a number."""
-    import math
-
-    text = (raw or "").strip().replace(" ", "")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 # --- the course's question bank ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ from elearn.core.timeutil import utcnow
 from elearn.courses import importer
 from elearn.courses.models import Activity
 from elearn.quizzes.models import DEFAULT_REVIEW, Quiz
-from elearn.quizzes.services import review_allows
+from elearn.quizzes.review import review_allows
 
 
 def _write_course_yaml(course_dir, hours, extra=""):
