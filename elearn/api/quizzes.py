@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import ServiceError
+from ..core.models import IdempotencyKey
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..quizzes import review, services, types
 from ..quizzes.enums import AttemptState, ReviewItem
-from ..quizzes.models import IdempotencyKey
 from ..quizzes.permissions import can_see_marks
 from . import bp, links
 from .schemas import AnswersSchema, AttemptSchema, ErrorSchema, IdempotencyHeader, ReviewSchema, SavedSchema

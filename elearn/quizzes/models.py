@@ -140,19 +140,3 @@ class AttemptAnswer(db.Model):
     graded_at: Mapped[datetime | None]
 
     __table_args__ = (UniqueConstraint("attempt_id", "question_id", name="uq_attempt_answers_attempt_question"),)
-
-
-class IdempotencyKey(db.Model):
-    """A retried API call with the same key gets the first answer again and does nothing twice."""
-
-    __tablename__ = "idempotency_keys"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(80))
-    endpoint: Mapped[str] = mapped_column(String(120))
-    status_code: Mapped[int]
-    body: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
