@@ -1,9 +1,7 @@
 """Instructor side of quizzes: settings and review options, questions from the bank, results,
 essay grading, item statistics, and question import from the browser with a preview."""
-import os
-import secrets
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -20,7 +18,6 @@ from ..extensions import db
 from ..core.http import db_int
 from . import authoring, bank, bp, services, stats, types
 from .enums import AttemptState, ReviewItem, ReviewTime
-from .grading import fraction_of, parse_mark
 from .forms import ConfirmImportForm, GradeForm, NewQuizForm, QuestionUploadForm, QuizSettingsForm
 from .models import DEFAULT_REVIEW, AttemptAnswer, Question, QuestionCategory, QuizAttempt
 from .permissions import can_grade
@@ -218,23 +215,17 @@ def grading(activity_id):
         attempt = db.session.get(QuizAttempt, answer.attempt_id)
         if attempt.quiz_id != quiz.activity_id:
             abort(404)
-        max_mark = attempt.layout["q"][str(answer.question_id)]["mark"]
-        mark = parse_mark(form.mark.data)
-        error = None
         if not form.validate_on_submit():
             abort(400)
-        if mark is None or not 0 <= mark <= max_mark:
-            error = _("Điểm phải là một số từ 0 đến %(m)s (ví dụ 0,8).", m=max_mark)
+        try:
+            services.grade_manually(answer, form.mark.data or "", form.comment.data, current_user)
+        except ServiceError as err:
+            db.session.rollback()
+            error = err.message
         else:
-            try:
-                services.grade_manually(answer, fraction_of(mark, max_mark), form.comment.data, current_user)
-            except ServiceError as err:
-                db.session.rollback()
-                error = err.message
-            else:
-                db.session.commit()
-                flash(_("Đã chấm."), "success")
-                return redirect(url_for("quizzes.grading", activity_id=activity_id))
+            db.session.commit()
+            flash(_("Đã chấm."), "success")
+            return redirect(url_for("quizzes.grading", activity_id=activity_id))
         kept[answer.id] = {"mark": form.mark.data or "", "comment": form.comment.data or "", "error": error}
         status = 422
     essay_ids = select(Question.id).where(Question.qtype == "essay", Question.course_id == course.id)
@@ -254,23 +245,6 @@ def grading(activity_id):
 
 # --- the course's question bank ---------------------------------------------------------------------
 
-def _import_dir():
-    """Where question files wait between preview and import; previews older than a day are removed."""
-    import time
-
-    path = os.path.join(current_app.instance_path, "uploads", "imports")
-    os.makedirs(path, exist_ok=True)
-    cutoff = time.time() - 24 * 3600
-    for name in os.listdir(path):
-        full = os.path.join(path, name)
-        try:
-            if os.path.getmtime(full) < cutoff:
-                os.remove(full)
-        except OSError:
-            pass  # another worker removed it first
-    return path
-
-
 @bp.route("/bank/<slug>", methods=["GET", "POST"])
 @login_required
 def bank_view(slug):
@@ -278,16 +252,13 @@ def bank_view(slug):
     form = QuestionUploadForm()
     if request.method == "POST" and form.validate_on_submit():
         upload = request.files.get("file")
-        data = upload.read(2 * 1024 * 1024 + 1) if upload else b""
-        if not data:
-            form.file.errors.append(_("Hãy chọn một tệp."))
-        elif len(data) > 2 * 1024 * 1024:
-            form.file.errors.append(_("Tệp câu hỏi tối đa 2 MB."))
+        data = upload.read(bank.MAX_UPLOAD + 1) if upload else b""
+        try:
+            token = bank.keep_for_import(data)
+        except ServiceError as err:
+            err.show_on(form)
         else:
             parsed = bank.parse_file(data)
-            token = secrets.token_hex(16)
-            with open(os.path.join(_import_dir(), token + ".txt"), "wb") as fh:
-                fh.write(data)
             counts = bank.preview_counts(course, parsed.questions, f"{course.slug}/tai-len")
             return render_template("quizzes/import_preview.html", course=course, parsed=parsed, types=types,
                                    counts=counts, form=ConfirmImportForm(formdata=None, token=token))
@@ -307,22 +278,17 @@ def bank_view(slug):
 def bank_import(slug):
     course = _staff_course(slug)
     form = ConfirmImportForm()
-    token = form.token.data or ""
-    if not form.validate_on_submit() or form.mode.data not in ("new", "replace") or not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
+    if not form.validate_on_submit() or form.mode.data not in ("new", "replace"):
         abort(400)
-    path = os.path.join(_import_dir(), token + ".txt")
-    if not os.path.exists(path):
-        flash(_("Bản xem trước đã hết hạn; hãy tải tệp lên lại."), "error")
+    try:
+        result = bank.import_kept(course, form.token.data, f"{course.slug}/tai-len",
+                                  replace=form.mode.data == "replace", skip_bad=form.skip_bad.data)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
         return redirect(url_for("quizzes.bank_view", slug=slug))
-    with open(path, "rb") as fh:
-        parsed = bank.parse_file(fh.read())
-    if parsed.errors and not form.skip_bad.data:
-        flash(_("Tệp có câu hỏi lỗi; không nhập gì. Sửa tệp, hoặc chọn bỏ qua các câu lỗi."), "error")
-        return redirect(url_for("quizzes.bank_view", slug=slug))
-    result = bank.store_questions(course, parsed.questions, f"{course.slug}/tai-len",
-                                  replace=form.mode.data == "replace")
     db.session.commit()
-    os.remove(path)
+    bank.forget_kept(form.token.data)
     flash(_("Đã nhập %(n)d câu hỏi (%(new)d mới, %(upd)d cập nhật).", n=len(result.questions),
             new=result.created, upd=result.updated), "success")
     return redirect(url_for("quizzes.bank_view", slug=slug))

@@ -26,7 +26,8 @@ from ..extensions import db
 from . import types
 from .authoring import get_quiz, set_fixed_questions  # noqa: F401 (callers outside quizzes use them from here)
 from .enums import AttemptState, Overdue
-from .grading import answer_mark, attempt_percent, quiz_grade  # noqa: F401 (progress imports quiz_grade from here)
+from .grading import answer_mark, attempt_percent, fraction_of, parse_mark
+from .grading import quiz_grade  # noqa: F401 (progress imports it from here until it imports grading)
 from .models import AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt
 
 
@@ -324,15 +325,19 @@ def grade_attempt(attempt: QuizAttempt) -> None:
     db.session.flush()
 
 
-def grade_manually(answer: AttemptAnswer, fraction: float, comment: str, grader) -> QuizAttempt:
-    if not 0 <= fraction <= 1:
-        raise ServiceError(_("Điểm phải từ 0 đến điểm tối đa của câu."), field="mark")
+def grade_manually(answer: AttemptAnswer, mark, comment: str, grader) -> QuizAttempt:
+    """A grader's ``mark`` for one answer (a number, or the text they typed: "0,8"), out of the
+    question's mark in that attempt; the attempt is graded again and progress follows."""
     attempt = db.session.get(QuizAttempt, answer.attempt_id)
+    max_mark = attempt.layout["q"][str(answer.question_id)]["mark"]
+    value = parse_mark(mark) if isinstance(mark, str) or mark is None else float(mark)
+    if value is None or not 0 <= value <= max_mark:
+        raise ServiceError(_("Điểm phải là một số từ 0 đến %(m)s (ví dụ 0,8).", m=max_mark), field="mark")
     if attempt.state != AttemptState.FINISHED:
         raise Conflict(_("Chỉ chấm được bài đã nộp."))
-    info = attempt.layout["q"][str(answer.question_id)]
+    fraction = fraction_of(value, max_mark)
     answer.fraction = fraction
-    answer.mark = answer_mark(fraction, info["mark"])
+    answer.mark = answer_mark(fraction, max_mark)
     answer.comment = comment or ""
     answer.graded_by_id = grader.id
     answer.graded_at = utcnow()
