@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..core.errors import NotFound, ServiceError
 from ..courses.models import Activity
+from ..courses.services import new_activity
 from ..extensions import db
 from .enums import GradingMethod, Overdue, ReviewItem, ReviewTime
 from .models import Question, QuestionCategory, Quiz, QuizSlot
@@ -46,8 +47,6 @@ def clean_review(review) -> dict:
 
 def create_quiz(module, *, title, pass_mark, attempts_allowed, time_limit, open_at, close_at, review) -> Quiz:
     """A new draft quiz activity at the end of ``module`` with its settings."""
-    from ..courses.services import new_activity
-
     check_times(open_at, close_at)
     activity = new_activity(module, title, "quiz")
     quiz = Quiz(activity_id=activity.id, pass_mark=float(pass_mark), attempts_allowed=attempts_allowed,
