@@ -24,7 +24,7 @@ def _progress_of(user):
     hidden = set()
     if current_user.id == user.id and ids:
         from ..courses.models import Activity
-        from ..quizzes.services import hidden_grade_quizzes
+        from ..quizzes.review import hidden_grade_quizzes
 
         quiz_ids = hidden_grade_quizzes(user, ids)
         if quiz_ids:

@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import ServiceError
+from ..core.models import IdempotencyKey
 from ..core.timeutil import utcnow
 from ..extensions import db
-from ..quizzes import services, types
-from ..quizzes.models import IdempotencyKey
+from ..quizzes import review, services, types
+from ..quizzes.enums import AttemptState, ReviewItem
 from ..quizzes.permissions import can_see_marks
 from . import bp, links
 from .schemas import AnswersSchema, AttemptSchema, ErrorSchema, IdempotencyHeader, ReviewSchema, SavedSchema
@@ -52,7 +53,7 @@ def _attempt_body(attempt):
                         "mark": info["mark"], "public": qt.public(q.text, q.data, info["layout"]),
                         "response": answers[q.id].response if q.id in answers else None})
     left = None
-    if attempt.deadline_at and attempt.state == "inprogress":
+    if attempt.deadline_at and attempt.state == AttemptState.IN_PROGRESS:
         left = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
     return {"id": attempt.id, "quiz_id": attempt.quiz_id, "number": attempt.number, "state": attempt.state,
             "started_at": attempt.started_at, "deadline_at": attempt.deadline_at, "seconds_left": left,
@@ -166,10 +167,10 @@ def submit_attempt(attempt_id, idempotency_key=None):
 
 def _review_body(attempt, quiz):
     now = utcnow()
-    allowed = services.review_allows(quiz, attempt, now) if attempt.state != "inprogress" else set()
+    allowed = review.review_allows(quiz, attempt, now) if attempt.state != AttemptState.IN_PROGRESS else set()
     if not can_see_marks(current_user, quiz, attempt, now):
-        allowed.discard("marks")
-    items = services.review_items(attempt, allowed) if allowed else []
+        allowed.discard(ReviewItem.MARKS)
+    items = review.review_items(attempt, allowed) if allowed else []
     out = []
     for it in items:
         d = {"id": it["question"].id, "number": it["number"], "text_html": it["question"].text_html,
@@ -178,7 +179,7 @@ def _review_body(attempt, quiz):
             if k in it:
                 d[k] = it[k]
         out.append(d)
-    show_marks = "marks" in allowed
+    show_marks = ReviewItem.MARKS in allowed
     return {"id": attempt.id, "state": attempt.state, "allowed": sorted(allowed),
             "marks": attempt.marks if show_marks else None, "max_marks": attempt.max_marks if show_marks else None,
             "percent": attempt.percent if show_marks else None, "questions": out}
@@ -192,6 +193,6 @@ def review_attempt(attempt_id):
     attempt, quiz = _load_attempt(attempt_id)
     services.process_overdue(attempt, quiz)
     db.session.commit()
-    if attempt.state == "inprogress":
+    if attempt.state == AttemptState.IN_PROGRESS:
         abort(409, message="Lượt làm bài chưa nộp.")
     return _review_body(attempt, quiz)

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 
 from ..extensions import db
+from .models import IdempotencyKey
 
 ENDPOINT_PREFIX = "form:"
 MAX_NONCE = 80  # the width of idempotency_keys.key
@@ -44,15 +45,9 @@ class OnceMixin:
     nonce = HiddenField(default=new_nonce)
 
 
-def _model():
-    from ..quizzes.models import IdempotencyKey
-
-    return IdempotencyKey
-
-
 def _find(nonce):
-    model = _model()
-    return db.session.scalar(select(model).where(model.user_id == current_user.id, model.key == nonce))
+    return db.session.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == current_user.id,
+                                                          IdempotencyKey.key == nonce))
 
 
 def _replay(row):
@@ -73,8 +68,7 @@ def claim(form):
     existing = _find(nonce)
     if existing is not None:
         return _replay(existing)
-    model = _model()
-    row = model(user_id=current_user.id, key=nonce, endpoint=endpoint, status_code=303, body={})
+    row = IdempotencyKey(user_id=current_user.id, key=nonce, endpoint=endpoint, status_code=303, body={})
     try:
         with db.session.begin_nested():
             db.session.add(row)

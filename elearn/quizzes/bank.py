@@ -2,11 +2,17 @@
 import copy
 import hashlib
 import html
+import os
+import re
+import secrets
+import time
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..core.errors import ServiceError
 from ..core.markdown import render as render_markdown
 from ..core.sanitize import clean_html
 from ..extensions import db
@@ -147,3 +153,64 @@ def export_course(course) -> str:
     out = [types.to_gift(q.qtype, q.text, q.text_format, q.data, q.general_feedback, title=q.title,
                          category=q.category.path.split("/")) for q in rows]
     return gift.export(out)
+
+
+# --- import from the browser: a preview first, then the import of the same file -----------------------
+
+#: A question file uploaded from the browser is at most this big.
+MAX_UPLOAD = 2 * 1024 * 1024
+_TOKEN_RE = re.compile(r"[0-9a-f]{32}")
+
+
+def _preview_dir() -> str:
+    """Where question files wait between preview and import; previews older than a day are removed."""
+    path = os.path.join(current_app.instance_path, "uploads", "imports")
+    os.makedirs(path, exist_ok=True)
+    cutoff = time.time() - 24 * 3600
+    for name in os.listdir(path):
+        full = os.path.join(path, name)
+        try:
+            if os.path.getmtime(full) < cutoff:
+                os.remove(full)
+        except OSError:
+            pass  # another worker removed it first
+    return path
+
+
+def _preview_path(token: str) -> str:
+    if not isinstance(token, str) or not _TOKEN_RE.fullmatch(token):
+        raise ServiceError(_("Bản xem trước không hợp lệ; hãy tải tệp lên lại."), field="file")
+    return os.path.join(_preview_dir(), token + ".txt")
+
+
+def keep_for_import(data: bytes) -> str:
+    """Keep an uploaded file until its import is confirmed; returns the token that names it."""
+    if not data:
+        raise ServiceError(_("Hãy chọn một tệp."), field="file")
+    if len(data) > MAX_UPLOAD:
+        raise ServiceError(_("Tệp câu hỏi tối đa 2 MB."), field="file")
+    token = secrets.token_hex(16)
+    with open(_preview_path(token), "wb") as fh:
+        fh.write(data)
+    return token
+
+
+def import_kept(course, token: str, default_category: str, *, replace: bool, skip_bad: bool) -> BankImport:
+    """Import the file kept under ``token`` into ``course``'s bank (as ``store_questions``). All or
+    nothing unless ``skip_bad``; the kept file is removed once the caller commits (``forget_kept``)."""
+    path = _preview_path(token)
+    if not os.path.exists(path):
+        raise ServiceError(_("Bản xem trước đã hết hạn; hãy tải tệp lên lại."), field="file")
+    with open(path, "rb") as fh:
+        parsed = parse_file(fh.read())
+    if parsed.errors and not skip_bad:
+        raise ServiceError(_("Tệp có câu hỏi lỗi; không nhập gì. Sửa tệp, hoặc chọn bỏ qua các câu lỗi."),
+                           field="skip_bad")
+    return store_questions(course, parsed.questions, default_category, replace=replace)
+
+
+def forget_kept(token: str) -> None:
+    try:
+        os.remove(_preview_path(token))
+    except (OSError, ServiceError):
+        pass  # already gone (a second confirmation, another worker)

@@ -10,7 +10,7 @@ from ..core import once
 from ..core.errors import ServiceError
 from ..courses import loaders
 from ..extensions import db
-from . import bankedit, bp, types
+from . import bank, bankedit, bp, types
 from .forms import MoveQuestionsForm, QuestionForm
 from .models import Question, QuestionCategory
 
@@ -73,9 +73,7 @@ def bank_edit(slug, question_id=None):
     row = _question(course, question_id) if question_id else None
     categories = _categories(course)
     if not categories:
-        from .bank import ensure_category
-
-        categories = [ensure_category(course, f"{course.slug}/mac-dinh")]
+        categories = [bank.ensure_category(course, f"{course.slug}/mac-dinh")]
         db.session.commit()
     if request.method == "GET" and row is not None:
         values = bankedit.form_values(row)

@@ -71,11 +71,11 @@ def form_values(question) -> dict:
         if question.qtype == "numerical":
             if a.text == "*":
                 continue
-            text = gift._fmt(a.value) if a.value is not None else f"{gift._fmt(a.min)}..{gift._fmt(a.max)}"
-            values["answers"].append({"text": text, "tolerance": gift._fmt(a.tolerance or 0) if a.value is not None else "",
-                                      "weight": gift._fmt(a.weight), "feedback": a.feedback})
+            text = gift.format_number(a.value) if a.value is not None else f"{gift.format_number(a.min)}..{gift.format_number(a.max)}"
+            values["answers"].append({"text": text, "tolerance": gift.format_number(a.tolerance or 0) if a.value is not None else "",
+                                      "weight": gift.format_number(a.weight), "feedback": a.feedback})
         else:
-            values["answers"].append({"text": a.text, "weight": gift._fmt(a.weight), "feedback": a.feedback,
+            values["answers"].append({"text": a.text, "weight": gift.format_number(a.weight), "feedback": a.feedback,
                                       "tolerance": ""})
     return values
 
@@ -109,7 +109,7 @@ def build(qtype: str, *, title, text, general_feedback, answers, tf="true", tf_r
             ans = gift.Answer("", _number(a.get("weight") or "100", _("Trọng số")), (a.get("feedback") or "").strip())
             ans.value = _number(a["text"], _("Đáp số"))
             ans.tolerance = abs(_number(a.get("tolerance") or "0", _("Sai số")))
-            ans.text = gift._num_text(ans)
+            ans.text = gift.numeric_text(ans)
             q.answers.append(ans)
         if not q.answers:
             raise ServiceError(_("Hãy nhập ít nhất một đáp số."), field="answers")

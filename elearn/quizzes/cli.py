@@ -10,6 +10,7 @@ from ..core.timeutil import utcnow
 from ..courses.services import get_course
 from ..extensions import db
 from . import bank, services
+from .enums import AttemptState
 from .models import Quiz, QuizAttempt
 
 questions_cli = AppGroup("questions", help="Ngân hàng câu hỏi.")
@@ -71,12 +72,12 @@ def export_cmd(slug, fmt):
 def close_overdue_cmd():
     """Close attempts whose time is up and grade what was saved (run from cron)."""
     now = utcnow()
-    overdue = db.session.scalars(select(QuizAttempt).where(QuizAttempt.state == "inprogress",
+    overdue = db.session.scalars(select(QuizAttempt).where(QuizAttempt.state == AttemptState.IN_PROGRESS,
                                                            QuizAttempt.deadline_at < now)).all()
     closed = 0
     for attempt in overdue:
         quiz = db.session.get(Quiz, attempt.quiz_id)
         services.process_overdue(attempt, quiz, now)
-        closed += attempt.state != "inprogress"
+        closed += attempt.state != AttemptState.IN_PROGRESS
         db.session.commit()
     click.echo(f"Đã đóng {closed} lượt làm bài quá hạn.")

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from ..extensions import db
 from . import bank, gift
+from .authoring import set_fixed_questions
 from .models import DEFAULT_REVIEW, REVIEW_SHOWN, REVIEW_WHAT, REVIEW_WHEN, Quiz
 
 # `review:` in module.yaml → the quiz's review matrix (when → what the trainee may see of an attempt).
@@ -105,8 +106,6 @@ def _read_review(reader, module_path, item, attempts):
 
 def apply_quiz(writer, course, module, activity, spec: QuizSpec):
     """The quiz's questions go into the course bank (matched by key), in file order as fixed slots."""
-    from . import services as quizzes
-
     settings = {"questions_file": spec.questions_file, "question_count": len(spec.questions),
                 "completion": spec.completion}
     if activity.settings != settings:
@@ -119,5 +118,5 @@ def apply_quiz(writer, course, module, activity, spec: QuizSpec):
     writer.set(quiz, pass_mark=spec.pass_mark, attempts_allowed=spec.attempts, review=spec.review)
     stored = bank.store_questions(course, spec.questions, f"{course.slug}/{module.slug}", replace=True)
     writer.changes += stored.created + stored.updated
-    if quizzes.set_fixed_questions(quiz, stored.questions):
+    if set_fixed_questions(quiz, stored.questions):
         writer.changes += 1

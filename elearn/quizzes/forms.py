@@ -7,6 +7,7 @@ from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, Radio
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from ..core.once import OnceMixin
+from .enums import GradingMethod, Overdue
 
 
 class LocalDateTimeField(StringField):
@@ -32,14 +33,10 @@ class LocalDateTimeField(StringField):
 class QuizSettingsForm(Form):
     pass_mark = DecimalField(_l("Điểm đạt (%)"), places=0, validators=[NumberRange(0, 100, _l("Từ 0 đến 100."))])
     attempts_allowed = IntegerField(_l("Số lượt làm (0 = không giới hạn)"), validators=[NumberRange(0, 50, _l("Từ 0 đến 50."))])
-    grading_method = SelectField(_l("Cách tính điểm"), choices=[
-        ("highest", _l("Lượt cao nhất")), ("average", _l("Trung bình các lượt")),
-        ("first", _l("Lượt đầu tiên")), ("last", _l("Lượt cuối cùng"))])
+    grading_method = SelectField(_l("Cách tính điểm"), choices=GradingMethod.choices())
     time_limit_minutes = IntegerField(_l("Thời gian làm bài (phút, 0 = không giới hạn)"),
                                       validators=[NumberRange(0, 600, _l("Từ 0 đến 600 phút."))])
-    overdue = SelectField(_l("Khi hết giờ"), choices=[
-        ("autosubmit", _l("Tự động nộp bài")), ("graceperiod", _l("Cho thêm thời gian để nộp (không sửa câu trả lời)")),
-        ("autoabandon", _l("Không tính lượt làm nếu chưa nộp"))])
+    overdue = SelectField(_l("Khi hết giờ"), choices=Overdue.choices())
     grace_minutes = IntegerField(_l("Thời gian gia hạn (phút)"), validators=[NumberRange(0, 120, _l("Từ 0 đến 120 phút."))])
     open_at = LocalDateTimeField(_l("Mở lúc (giờ Việt Nam, dd/mm/yyyy HH:mm)"))
     close_at = LocalDateTimeField(_l("Đóng lúc (giờ Việt Nam, dd/mm/yyyy HH:mm)"))
@@ -60,7 +57,7 @@ class ConfirmImportForm(Form):
 
 
 class GradeForm(Form):
-    mark = StringField(_l("Điểm"))  # "0,8" or "0.8": read by manage.parse_mark
+    mark = StringField(_l("Điểm"))  # "0,8" or "0.8": read by grading.parse_mark
     comment = TextAreaField(_l("Nhận xét"))
 
 

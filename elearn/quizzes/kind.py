@@ -9,7 +9,7 @@ from ..courses.models import Activity
 from ..extensions import db
 from .course_files import apply_quiz, read_quiz
 from .models import QUIZ_KIND, Quiz, QuizAttempt
-from .services import quiz_grade
+from .grading import quiz_grade
 
 
 class QuizKind(ActivityKind):

@@ -1,9 +1,7 @@
 """Instructor side of quizzes: settings and review options, questions from the bank, results,
 essay grading, item statistics, and question import from the browser with a preview."""
-import os
-import secrets
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,25 +16,16 @@ from ..core.timeutil import local_to_utc, to_local
 from ..courses import loaders
 from ..courses.models import Module
 from ..extensions import db
-from . import bank, bp, services, stats, types
+from . import authoring, bank, bp, services, stats, types
+from .enums import AttemptState, ReviewItem, ReviewTime
 from .forms import ConfirmImportForm, GradeForm, NewQuizForm, QuestionUploadForm, QuizSettingsForm
-from .models import (
-    DEFAULT_REVIEW,
-    QUIZ_KIND,
-    REVIEW_WHAT,
-    REVIEW_WHEN,
-    AttemptAnswer,
-    Question,
-    QuestionCategory,
-    QuizAttempt,
-    QuizSlot,
-)
+from .models import QUIZ_KIND, DEFAULT_REVIEW, AttemptAnswer, Question, QuestionCategory, QuizAttempt
 from .permissions import can_grade
 
 
 def _staff_quiz(activity_id):
     activity, course = loaders.load_editable_activity(activity_id, kind=QUIZ_KIND)
-    return activity, course, services.get_quiz(activity)
+    return activity, course, authoring.get_quiz(activity)
 
 
 def _staff_course(slug):
@@ -65,21 +54,18 @@ def manage(activity_id):
     else:
         form = QuizSettingsForm()
     if form.validate_on_submit():
-        open_at, close_at = _utc_naive(form.open_at.data), _utc_naive(form.close_at.data)
-        if open_at and close_at and close_at <= open_at:
-            form.close_at.errors.append(_("Thời điểm đóng phải sau thời điểm mở."))
+        try:
+            authoring.update_settings(
+                quiz, pass_mark=form.pass_mark.data, attempts_allowed=form.attempts_allowed.data,
+                grading_method=form.grading_method.data, time_limit=form.time_limit_minutes.data * 60,
+                overdue=form.overdue.data, grace_seconds=form.grace_minutes.data * 60,
+                open_at=_utc_naive(form.open_at.data), close_at=_utc_naive(form.close_at.data),
+                per_page=form.per_page.data, shuffle_questions=form.shuffle_questions.data,
+                shuffle_answers=form.shuffle_answers.data, review=_review_from_form())
+        except ServiceError as err:
+            db.session.rollback()
+            err.show_on(form)
         else:
-            quiz.pass_mark = float(form.pass_mark.data)
-            quiz.attempts_allowed = form.attempts_allowed.data
-            quiz.grading_method = form.grading_method.data
-            quiz.time_limit = form.time_limit_minutes.data * 60
-            quiz.overdue = form.overdue.data
-            quiz.grace_seconds = form.grace_minutes.data * 60
-            quiz.open_at, quiz.close_at = open_at, close_at
-            quiz.per_page = form.per_page.data
-            quiz.shuffle_questions = form.shuffle_questions.data
-            quiz.shuffle_answers = form.shuffle_answers.data
-            quiz.review = _review_from_form()
             db.session.commit()
             flash(_("Đã lưu thiết lập bài kiểm tra."), "success")
             return redirect(url_for("quizzes.manage", activity_id=activity_id))
@@ -92,12 +78,13 @@ def manage(activity_id):
                                    .order_by(Question.category_id, Question.id)).all()
     return render_template("quizzes/manage.html", activity=activity, course=course, quiz=quiz, form=form,
                            slot_questions=slot_questions, categories={c.id: c for c in categories},
-                           available=available, confirm=ConfirmForm(), when=REVIEW_WHEN, what=REVIEW_WHAT,
+                           available=available, confirm=ConfirmForm(), when=ReviewTime, what=ReviewItem,
                            types=types)
 
 
 def _review_from_form():
-    return {when: [what for what in REVIEW_WHAT if request.form.get(f"review-{when}-{what}")] for when in REVIEW_WHEN}
+    return {when.value: [what.value for what in ReviewItem if request.form.get(f"review-{when}-{what}")]
+            for when in ReviewTime}
 
 
 @bp.route("/new/<slug>/<int:module_id>", methods=["GET", "POST"])
@@ -115,7 +102,7 @@ def new_quiz(slug, module_id):
         if replay is not None:
             return replay
         try:
-            quiz = services.create_quiz(module, title=form.title.data, pass_mark=form.pass_mark.data,
+            quiz = authoring.create_quiz(module, title=form.title.data, pass_mark=form.pass_mark.data,
                                         attempts_allowed=form.attempts_allowed.data,
                                         time_limit=form.time_limit_minutes.data * 60,
                                         open_at=_utc_naive(form.open_at.data), close_at=_utc_naive(form.close_at.data),
@@ -130,7 +117,7 @@ def new_quiz(slug, module_id):
             flash(_("Đã tạo bài kiểm tra (bản nháp). Hãy chọn câu hỏi."), "success")
             return redirect(target)
     return render_template("quizzes/new.html", course=course, module=module, form=form, review=review,
-                           when=REVIEW_WHEN, what=REVIEW_WHAT)
+                           when=ReviewTime, what=ReviewItem)
 
 
 @bp.route("/<int:activity_id>/slots", methods=["POST"])
@@ -140,28 +127,20 @@ def change_slots(activity_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     action = request.form.get("action")
-    if action == "add":
-        ids = [int(x) for x in request.form.getlist("question") if x.isdigit()]
-        chosen = db.session.scalars(select(Question).where(Question.id.in_(ids), Question.course_id == course.id)).all()
-        start = len(quiz.slots)
-        for i, q in enumerate(chosen):
-            quiz.slots.append(QuizSlot(position=start + i, question_id=q.id, mark=q.default_mark))
-    elif action == "random":
-        cat = db.session.get(QuestionCategory, request.form.get("category", type=db_int) or 0)
-        count = request.form.get("count", 1, type=db_int) or 1
-        if cat is None or cat.course_id != course.id or not 1 <= count <= 50:
-            flash(_("Hãy chọn nhóm câu hỏi và số câu từ 1 đến 50."), "error")
-            return redirect(url_for("quizzes.manage", activity_id=activity_id))
-        services.add_random_slot(quiz, cat, count)
-    elif action == "remove":
-        slot = db.session.get(QuizSlot, request.form.get("slot", type=db_int) or 0)
-        if slot is None or slot.quiz_id != quiz.activity_id:
-            abort(404)
-        quiz.slots.remove(slot)
-        for i, s in enumerate(quiz.slots):
-            s.position = i
-    else:
-        abort(400)
+    try:
+        if action == "add":
+            authoring.add_questions(quiz, course, [int(x) for x in request.form.getlist("question") if x.isdigit()])
+        elif action == "random":
+            category = authoring.category_of(course, request.form.get("category", type=db_int))
+            authoring.add_random_slot(quiz, category, request.form.get("count", 1, type=db_int))
+        elif action == "remove":
+            authoring.remove_slot(quiz, request.form.get("slot", type=db_int))
+        else:
+            abort(400)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("quizzes.manage", activity_id=activity_id))
     db.session.commit()
     flash(_("Đã cập nhật câu hỏi của bài kiểm tra. Các lượt đã bắt đầu giữ nguyên bộ câu hỏi của mình."), "success")
     return redirect(url_for("quizzes.manage", activity_id=activity_id))
@@ -182,9 +161,6 @@ def overview(activity_id):
                            pending=sum(1 for a in attempts if a.needs_grading))
 
 
-_STATES = {"inprogress": "Đang làm", "finished": "Đã nộp", "abandoned": "Không được tính"}
-
-
 @bp.route("/<int:activity_id>/results.<fmt>")
 @login_required
 def export_results(activity_id, fmt):
@@ -200,7 +176,7 @@ def export_results(activity_id, fmt):
     header = [_("Học viên"), _("Email"), _("Đơn vị"), _("Lượt"), _("Trạng thái"), _("Nộp lúc"),
               _("Điểm (%%)") % {}]  # gettext without arguments leaves "%%" as it is
     rows = [[users[a.user_id].name, users[a.user_id].email, users[a.user_id].org.name, a.number,
-             _(_STATES.get(a.state, a.state)) + (" · " + _("chờ chấm") if a.needs_grading else ""),
+             str(AttemptState(a.state).label) + (" · " + _("chờ chấm") if a.needs_grading else ""),
              _local_naive(a.finished_at), a.percent] for a in ordered]
     return table_response(fmt, f"ket-qua-{activity.slug}", header, rows, title=_("Kết quả"))
 
@@ -239,23 +215,17 @@ def grading(activity_id):
         attempt = db.session.get(QuizAttempt, answer.attempt_id)
         if attempt.quiz_id != quiz.activity_id:
             abort(404)
-        max_mark = attempt.layout["q"][str(answer.question_id)]["mark"]
-        mark = parse_mark(form.mark.data)
-        error = None
         if not form.validate_on_submit():
             abort(400)
-        if mark is None or not 0 <= mark <= max_mark:
-            error = _("Điểm phải là một số từ 0 đến %(m)s (ví dụ 0,8).", m=max_mark)
+        try:
+            services.grade_manually(answer, form.mark.data or "", form.comment.data, current_user)
+        except ServiceError as err:
+            db.session.rollback()
+            error = err.message
         else:
-            try:
-                services.grade_manually(answer, mark / max_mark if max_mark else 0.0, form.comment.data, current_user)
-            except ServiceError as err:
-                db.session.rollback()
-                error = err.message
-            else:
-                db.session.commit()
-                flash(_("Đã chấm."), "success")
-                return redirect(url_for("quizzes.grading", activity_id=activity_id))
+            db.session.commit()
+            flash(_("Đã chấm."), "success")
+            return redirect(url_for("quizzes.grading", activity_id=activity_id))
         kept[answer.id] = {"mark": form.mark.data or "", "comment": form.comment.data or "", "error": error}
         status = 422
     essay_ids = select(Question.id).where(Question.qtype == "essay", Question.course_id == course.id)
@@ -263,7 +233,7 @@ def grading(activity_id):
         select(AttemptAnswer, QuizAttempt, User)
         .join(QuizAttempt, AttemptAnswer.attempt_id == QuizAttempt.id)
         .join(User, QuizAttempt.user_id == User.id)
-        .where(QuizAttempt.quiz_id == quiz.activity_id, QuizAttempt.state == "finished",
+        .where(QuizAttempt.quiz_id == quiz.activity_id, QuizAttempt.state == AttemptState.FINISHED,
                AttemptAnswer.question_id.in_(essay_ids), AttemptAnswer.graded_at.is_(None),
                AttemptAnswer.response.is_not(None))
         .order_by(QuizAttempt.finished_at)).all()
@@ -273,38 +243,7 @@ def grading(activity_id):
                            questions=questions, form=GradeForm(formdata=None), kept=kept), status
 
 
-def parse_mark(raw) -> float | None:
-    """A mark as typed: "0,8" (Vietnamese decimal comma) or "0.8"; None when it is not a number."""
-    import math
-
-    text = (raw or "").strip().replace(" ", "")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 # --- the course's question bank ---------------------------------------------------------------------
-
-def _import_dir():
-    """Where question files wait between preview and import; previews older than a day are removed."""
-    import time
-
-    path = os.path.join(current_app.instance_path, "uploads", "imports")
-    os.makedirs(path, exist_ok=True)
-    cutoff = time.time() - 24 * 3600
-    for name in os.listdir(path):
-        full = os.path.join(path, name)
-        try:
-            if os.path.getmtime(full) < cutoff:
-                os.remove(full)
-        except OSError:
-            pass  # another worker removed it first
-    return path
-
 
 @bp.route("/bank/<slug>", methods=["GET", "POST"])
 @login_required
@@ -313,16 +252,13 @@ def bank_view(slug):
     form = QuestionUploadForm()
     if request.method == "POST" and form.validate_on_submit():
         upload = request.files.get("file")
-        data = upload.read(2 * 1024 * 1024 + 1) if upload else b""
-        if not data:
-            form.file.errors.append(_("Hãy chọn một tệp."))
-        elif len(data) > 2 * 1024 * 1024:
-            form.file.errors.append(_("Tệp câu hỏi tối đa 2 MB."))
+        data = upload.read(bank.MAX_UPLOAD + 1) if upload else b""
+        try:
+            token = bank.keep_for_import(data)
+        except ServiceError as err:
+            err.show_on(form)
         else:
             parsed = bank.parse_file(data)
-            token = secrets.token_hex(16)
-            with open(os.path.join(_import_dir(), token + ".txt"), "wb") as fh:
-                fh.write(data)
             counts = bank.preview_counts(course, parsed.questions, f"{course.slug}/tai-len")
             return render_template("quizzes/import_preview.html", course=course, parsed=parsed, types=types,
                                    counts=counts, form=ConfirmImportForm(formdata=None, token=token))
@@ -342,22 +278,17 @@ def bank_view(slug):
 def bank_import(slug):
     course = _staff_course(slug)
     form = ConfirmImportForm()
-    token = form.token.data or ""
-    if not form.validate_on_submit() or form.mode.data not in ("new", "replace") or not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
+    if not form.validate_on_submit() or form.mode.data not in ("new", "replace"):
         abort(400)
-    path = os.path.join(_import_dir(), token + ".txt")
-    if not os.path.exists(path):
-        flash(_("Bản xem trước đã hết hạn; hãy tải tệp lên lại."), "error")
+    try:
+        result = bank.import_kept(course, form.token.data, f"{course.slug}/tai-len",
+                                  replace=form.mode.data == "replace", skip_bad=form.skip_bad.data)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
         return redirect(url_for("quizzes.bank_view", slug=slug))
-    with open(path, "rb") as fh:
-        parsed = bank.parse_file(fh.read())
-    if parsed.errors and not form.skip_bad.data:
-        flash(_("Tệp có câu hỏi lỗi; không nhập gì. Sửa tệp, hoặc chọn bỏ qua các câu lỗi."), "error")
-        return redirect(url_for("quizzes.bank_view", slug=slug))
-    result = bank.store_questions(course, parsed.questions, f"{course.slug}/tai-len",
-                                  replace=form.mode.data == "replace")
     db.session.commit()
-    os.remove(path)
+    bank.forget_kept(form.token.data)
     flash(_("Đã nhập %(n)d câu hỏi (%(new)d mới, %(upd)d cập nhật).", n=len(result.questions),
             new=result.created, upd=result.updated), "success")
     return redirect(url_for("quizzes.bank_view", slug=slug))

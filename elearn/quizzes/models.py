@@ -6,16 +6,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
 from ..extensions import db
+from .enums import AttemptState, GradingMethod, Overdue, ReviewItem, ReviewTime
 
 #: ``Activity.kind`` of a quiz (the kind itself is ``kind.QuizKind``).
 QUIZ_KIND = "quiz"
 
-REVIEW_WHEN = ("during", "immediately", "open", "closed")
-REVIEW_WHAT = ("responses", "correctness", "marks", "feedback", "right_answer", "grader_info")
+REVIEW_WHEN = ReviewTime.values()
+REVIEW_WHAT = ReviewItem.values()
 #: What the trainee sees by default: everything but the essay's notes for the grader.
-REVIEW_SHOWN = tuple(w for w in REVIEW_WHAT if w != "grader_info")
-DEFAULT_REVIEW = {"during": [], "immediately": list(REVIEW_SHOWN), "open": list(REVIEW_SHOWN),
-                  "closed": list(REVIEW_SHOWN)}
+REVIEW_SHOWN = tuple(w for w in REVIEW_WHAT if w != ReviewItem.GRADER_INFO)
+DEFAULT_REVIEW = {ReviewTime.DURING.value: [], ReviewTime.IMMEDIATELY.value: list(REVIEW_SHOWN),
+                  ReviewTime.OPEN.value: list(REVIEW_SHOWN), ReviewTime.CLOSED.value: list(REVIEW_SHOWN)}
 
 
 class QuestionCategory(db.Model):
@@ -63,12 +64,12 @@ class Quiz(db.Model):
     shuffle_questions: Mapped[bool] = mapped_column(default=False)
     shuffle_answers: Mapped[bool] = mapped_column(default=True)
     attempts_allowed: Mapped[int] = mapped_column(default=0)  # 0 = unlimited
-    grading_method: Mapped[str] = mapped_column(String(10), default="highest")
+    grading_method: Mapped[str] = mapped_column(String(10), default=GradingMethod.HIGHEST.value)
     pass_mark: Mapped[float] = mapped_column(default=50.0)  # percent
     open_at: Mapped[datetime | None]
     close_at: Mapped[datetime | None]
     time_limit: Mapped[int] = mapped_column(default=0)  # seconds, 0 = none
-    overdue: Mapped[str] = mapped_column(String(12), default="autosubmit")
+    overdue: Mapped[str] = mapped_column(String(12), default=Overdue.AUTOSUBMIT.value)
     grace_seconds: Mapped[int] = mapped_column(default=0)
     per_page: Mapped[int] = mapped_column(default=3)
     review: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_REVIEW))
@@ -76,8 +77,8 @@ class Quiz(db.Model):
     slots: Mapped[list["QuizSlot"]] = relationship(order_by="QuizSlot.position", cascade="all, delete-orphan")
 
     __table_args__ = (
-        CheckConstraint("grading_method IN ('highest', 'average', 'first', 'last')", name="grading_method"),
-        CheckConstraint("overdue IN ('autosubmit', 'graceperiod', 'autoabandon')", name="overdue"),
+        CheckConstraint(GradingMethod.sql_in("grading_method"), name="grading_method"),
+        CheckConstraint(Overdue.sql_in("overdue"), name="overdue"),
     )
 
 
@@ -103,7 +104,7 @@ class QuizAttempt(db.Model):
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.activity_id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
-    state: Mapped[str] = mapped_column(String(12), default="inprogress")
+    state: Mapped[str] = mapped_column(String(12), default=AttemptState.IN_PROGRESS.value)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -118,11 +119,12 @@ class QuizAttempt(db.Model):
 
     __table_args__ = (
         UniqueConstraint("quiz_id", "user_id", "number", name="uq_quiz_attempts_quiz_user_number"),
-        CheckConstraint("state IN ('inprogress', 'finished', 'abandoned')", name="state"),
+        CheckConstraint(AttemptState.sql_in("state"), name="state"),
         Index("ix_quiz_attempts_quiz_state", "quiz_id", "state"),
         # At most one attempt in progress per (quiz, trainee), enforced by the database on both engines.
         Index("uq_quiz_attempts_one_in_progress", "quiz_id", "user_id", unique=True,
-              sqlite_where=text("state = 'inprogress'"), postgresql_where=text("state = 'inprogress'")),
+              sqlite_where=text(f"state = '{AttemptState.IN_PROGRESS.value}'"),
+              postgresql_where=text(f"state = '{AttemptState.IN_PROGRESS.value}'")),
     )
 
 
@@ -141,19 +143,3 @@ class AttemptAnswer(db.Model):
     graded_at: Mapped[datetime | None]
 
     __table_args__ = (UniqueConstraint("attempt_id", "question_id", name="uq_attempt_answers_attempt_question"),)
-
-
-class IdempotencyKey(db.Model):
-    """A retried API call with the same key gets the first answer again and does nothing twice."""
-
-    __tablename__ = "idempotency_keys"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(80))
-    endpoint: Mapped[str] = mapped_column(String(120))
-    status_code: Mapped[int]
-    body: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)

@@ -184,7 +184,7 @@ def _question(q: ET.Element, qtype: str, category: list[str] | None, line: int) 
                 ans.value = _number(raw)
                 tol = (a.findtext("tolerance") or "").strip()
                 ans.tolerance = abs(_number(tol)) if tol else 0.0
-                ans.text = gift._num_text(ans)
+                ans.text = gift.numeric_text(ans)
             out.answers.append(ans)
         if not out.answers:
             raise _Bad("câu hỏi số không có đáp án")

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from ..core.timeutil import utcnow
+from .enums import AttemptState, ReviewItem, ReviewTime
 
 IMMEDIATELY = timedelta(minutes=2)  # "immediately after the attempt" in the review options
 
@@ -19,16 +20,17 @@ def review_options(quiz, attempt, now=None) -> set:
     "during", "immediately" (2 minutes), "open" (later, while the quiz is open) and "closed")."""
     now = now or utcnow()
     review = quiz.review or {}
-    if attempt.state == "inprogress":
-        when = "during"
-    elif attempt.state == "abandoned":
-        return set(review.get("closed", [])) & {"responses"} if quiz.close_at and now >= quiz.close_at else set()
+    if attempt.state == AttemptState.IN_PROGRESS:
+        when = ReviewTime.DURING
+    elif attempt.state == AttemptState.ABANDONED:
+        closed = quiz.close_at and now >= quiz.close_at
+        return set(review.get(ReviewTime.CLOSED, [])) & {ReviewItem.RESPONSES} if closed else set()
     elif quiz.close_at and now >= quiz.close_at:
-        when = "closed"
+        when = ReviewTime.CLOSED
     elif attempt.finished_at and now - attempt.finished_at <= IMMEDIATELY:
-        when = "immediately"
+        when = ReviewTime.IMMEDIATELY
     else:
-        when = "open"
+        when = ReviewTime.OPEN
     return set(review.get(when, []))
 
 
@@ -36,8 +38,8 @@ def marks_released(quiz, now=None) -> bool:
     """Whether trainees' marks for a finished attempt are out now, past the "immediately" window: the
     moment is "closed" once the quiz has closed, "open" before. Reports use it for course averages."""
     now = now or utcnow()
-    when = "closed" if quiz.close_at and now >= quiz.close_at else "open"
-    return "marks" in set((quiz.review or {}).get(when, []))
+    when = ReviewTime.CLOSED if quiz.close_at and now >= quiz.close_at else ReviewTime.OPEN
+    return ReviewItem.MARKS in set((quiz.review or {}).get(when, []))
 
 
 def can_see_marks(user, quiz, attempt=None, now=None, *, attempts=None, is_staff: bool = False) -> bool:
@@ -56,10 +58,10 @@ def can_see_marks(user, quiz, attempt=None, now=None, *, attempts=None, is_staff
     if attempt is not None:
         if attempt.user_id != user.id:
             return True
-        return "marks" in review_options(quiz, attempt, now)
-    finished = [a for a in (attempts or []) if a.state == "finished"]
+        return ReviewItem.MARKS in review_options(quiz, attempt, now)
+    finished = [a for a in (attempts or []) if a.state == AttemptState.FINISHED]
     if not finished:
         return False
     if any(a.user_id != user.id for a in finished):
         return True
-    return all("marks" in review_options(quiz, a, now) for a in finished)
+    return all(ReviewItem.MARKS in review_options(quiz, a, now) for a in finished)

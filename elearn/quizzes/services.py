@@ -1,4 +1,7 @@
-"""Quiz attempts: start, save, submit, grade, overdue handling, review rules, progress.
+"""Quiz attempts: start, save, submit, grade, overdue handling, progress.
+
+Quiz setup (settings, slots) is in ``authoring``, what a trainee may see afterwards in ``review``,
+the arithmetic of marks and grades in ``grading``.
 
 Integrity rules, on SQLite and PostgreSQL alike:
 - (quiz, user, attempt number) is unique, and so is (quiz, user) among attempts in progress (a
@@ -22,8 +25,9 @@ from ..core.timeutil import utcnow
 from ..courses.models import Activity
 from ..extensions import db
 from . import types
-from .models import QUIZ_KIND, AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt, QuizSlot
-from .permissions import IMMEDIATELY, can_see_marks, review_options  # noqa: F401
+from .enums import AttemptState, Overdue
+from .grading import answer_mark, attempt_percent, fraction_of, parse_mark
+from .models import AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt
 
 
 class AttemptClosed(Conflict):
@@ -37,49 +41,6 @@ class StaleSave(Conflict):
 
 
 MAX_SEQ = 2**31 - 1
-
-
-# --- quiz setup ------------------------------------------------------------------------------------
-
-def get_quiz(activity: Activity) -> Quiz:
-    quiz = db.session.get(Quiz, activity.id)
-    if quiz is None:
-        quiz = Quiz(activity_id=activity.id)
-        db.session.add(quiz)
-        db.session.flush()
-    return quiz
-
-
-def create_quiz(module, *, title, pass_mark, attempts_allowed, time_limit, open_at, close_at, review) -> Quiz:
-    """A new draft quiz activity at the end of ``module`` with its settings (times are naive UTC)."""
-    from ..courses.services import new_activity
-
-    if open_at and close_at and close_at <= open_at:
-        raise ServiceError(_("Thời điểm đóng phải sau thời điểm mở."), field="close_at")
-    activity = new_activity(module, title, QUIZ_KIND)
-    quiz = Quiz(activity_id=activity.id, pass_mark=float(pass_mark), attempts_allowed=attempts_allowed,
-                time_limit=time_limit, open_at=open_at, close_at=close_at, review=review)
-    db.session.add(quiz)
-    db.session.flush()
-    return quiz
-
-
-def set_fixed_questions(quiz: Quiz, questions: list[Question]) -> bool:
-    """Make the quiz's slots exactly ``questions`` in order; False when they already were."""
-    current = [(s.question_id, s.category_id) for s in quiz.slots]
-    wanted = [(q.id, None) for q in questions]
-    if current == wanted:
-        return False
-    quiz.slots = [QuizSlot(position=i, question_id=q.id, mark=q.default_mark) for i, q in enumerate(questions)]
-    db.session.flush()
-    return True
-
-
-def add_random_slot(quiz: Quiz, category: QuestionCategory, count: int = 1, mark: float = 1.0):
-    start = len(quiz.slots)
-    for i in range(count):
-        quiz.slots.append(QuizSlot(position=start + i, category_id=category.id, mark=mark))
-    db.session.flush()
 
 
 # --- opening rules -------------------------------------------------------------------------------
@@ -109,7 +70,7 @@ def why_closed(user, quiz, now=None) -> str | None:
 def _in_progress(user, quiz):
     return db.session.scalar(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id,
                                                        QuizAttempt.user_id == user.id,
-                                                       QuizAttempt.state == "inprogress"))
+                                                       QuizAttempt.state == AttemptState.IN_PROGRESS))
 
 
 def _build_layout(quiz: Quiz, rng: random.Random):
@@ -211,18 +172,18 @@ def saved_answers(attempt: QuizAttempt):
 def grace_end(attempt, quiz):
     if attempt.deadline_at is None:
         return None
-    grace = quiz.grace_seconds if quiz.overdue == "graceperiod" else 0
+    grace = quiz.grace_seconds if quiz.overdue == Overdue.GRACE_PERIOD else 0
     return attempt.deadline_at + timedelta(seconds=grace)
 
 
 def process_overdue(attempt: QuizAttempt, quiz: Quiz, now=None) -> QuizAttempt:
     """Apply the quiz's overdue rule to an attempt in progress whose time is up."""
     now = now or utcnow()
-    if attempt.state != "inprogress" or attempt.deadline_at is None or now <= attempt.deadline_at:
+    if attempt.state != AttemptState.IN_PROGRESS or attempt.deadline_at is None or now <= attempt.deadline_at:
         return attempt
-    if quiz.overdue == "autosubmit":
+    if quiz.overdue == Overdue.AUTOSUBMIT:
         _finish(attempt, quiz, attempt.deadline_at)
-    elif quiz.overdue == "graceperiod":
+    elif quiz.overdue == Overdue.GRACE_PERIOD:
         if now > grace_end(attempt, quiz):
             _abandon(attempt, quiz, now)
     else:
@@ -254,12 +215,12 @@ def _claim_seq(attempt: QuizAttempt, seq: int | None) -> None:
     cond = QuizAttempt.save_seq < seq if seq is not None else QuizAttempt.id == attempt.id
     new = seq if seq is not None else QuizAttempt.save_seq + 1
     claimed = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == "inprogress", cond)
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS, cond)
         .values(save_seq=new).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(attempt, ["state", "save_seq"])
     if claimed == 1:
         return
-    if attempt.state != "inprogress":
+    if attempt.state != AttemptState.IN_PROGRESS:
         raise AttemptClosed(_("Lượt làm bài đã kết thúc; câu trả lời không được lưu."))
     raise StaleSave(_("Bản lưu này cũ hơn câu trả lời đã lưu (có thể từ một cửa sổ khác hoặc gửi lại); "
                       "không thay đổi gì. Hãy tải lại trang để xem câu trả lời mới nhất."))
@@ -270,7 +231,7 @@ def save_responses(attempt: QuizAttempt, quiz: Quiz, responses: dict, now=None, 
     (409, nothing changed) when ``seq`` is not larger than the last accepted save's."""
     now = now or utcnow()
     process_overdue(attempt, quiz, now)
-    if attempt.state != "inprogress":
+    if attempt.state != AttemptState.IN_PROGRESS:
         raise AttemptClosed(_("Lượt làm bài đã kết thúc; câu trả lời không được lưu."))
     if attempt.deadline_at is not None and now > attempt.deadline_at:
         raise AttemptClosed(_("Đã hết giờ làm bài; câu trả lời mới không được lưu. Bạn chỉ có thể nộp bài."))
@@ -296,14 +257,14 @@ def save_responses(attempt: QuizAttempt, quiz: Quiz, responses: dict, now=None, 
 def submit(attempt: QuizAttempt, quiz: Quiz, now=None) -> QuizAttempt:
     """Finish and grade. Only one request can do it: the others get 409."""
     now = now or utcnow()
-    if attempt.state == "inprogress" and attempt.deadline_at and now > attempt.deadline_at:
+    if attempt.state == AttemptState.IN_PROGRESS and attempt.deadline_at and now > attempt.deadline_at:
         process_overdue(attempt, quiz, now)
-        if attempt.state == "inprogress" and quiz.overdue == "graceperiod":
+        if attempt.state == AttemptState.IN_PROGRESS and quiz.overdue == Overdue.GRACE_PERIOD:
             _finish(attempt, quiz, now)  # within the grace period: submit what was saved
-        if attempt.state == "abandoned":
+        if attempt.state == AttemptState.ABANDONED:
             raise AttemptClosed(_("Đã quá hạn nộp bài; lượt làm bài không được tính."))
         return attempt
-    if attempt.state != "inprogress":
+    if attempt.state != AttemptState.IN_PROGRESS:
         raise AttemptClosed(_("Lượt làm bài này đã được nộp."))
     _finish(attempt, quiz, now)
     return attempt
@@ -311,22 +272,22 @@ def submit(attempt: QuizAttempt, quiz: Quiz, now=None) -> QuizAttempt:
 
 def _claim(attempt, new_state, now) -> bool:
     claimed = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == "inprogress")
-        .values(state=new_state, finished_at=now).execution_options(synchronize_session=False)
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS)
+        .values(state=new_state.value, finished_at=now).execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(attempt)
     return claimed == 1
 
 
 def _finish(attempt, quiz, when):
-    if not _claim(attempt, "finished", when):
+    if not _claim(attempt, AttemptState.FINISHED, when):
         raise AttemptClosed(_("Lượt làm bài này đã được nộp."))
     grade_attempt(attempt)
     update_progress(attempt.user_id, quiz)
 
 
 def _abandon(attempt, quiz, now):
-    if _claim(attempt, "abandoned", now):
+    if _claim(attempt, AttemptState.ABANDONED, now):
         update_progress(attempt.user_id, quiz)
 
 
@@ -355,23 +316,27 @@ def grade_attempt(attempt: QuizAttempt) -> None:
             continue
         fraction = qt.grade(q.data, row.response)
         row.fraction = fraction
-        row.mark = round(fraction * info["mark"], 5)
+        row.mark = answer_mark(fraction, info["mark"])
         total += row.mark
     attempt.marks = round(total, 5)
     attempt.needs_grading = pending
-    attempt.percent = None if pending else (round(100 * total / attempt.max_marks, 2) if attempt.max_marks else 0.0)
+    attempt.percent = None if pending else attempt_percent(total, attempt.max_marks)
     db.session.flush()
 
 
-def grade_manually(answer: AttemptAnswer, fraction: float, comment: str, grader) -> QuizAttempt:
-    if not 0 <= fraction <= 1:
-        raise ServiceError(_("Điểm phải từ 0 đến điểm tối đa của câu."), field="mark")
+def grade_manually(answer: AttemptAnswer, mark, comment: str, grader) -> QuizAttempt:
+    """A grader's ``mark`` for one answer (a number, or the text they typed: "0,8"), out of the
+    question's mark in that attempt; the attempt is graded again and progress follows."""
     attempt = db.session.get(QuizAttempt, answer.attempt_id)
-    if attempt.state != "finished":
+    max_mark = attempt.layout["q"][str(answer.question_id)]["mark"]
+    value = parse_mark(mark) if isinstance(mark, str) or mark is None else float(mark)
+    if value is None or not 0 <= value <= max_mark:
+        raise ServiceError(_("Điểm phải là một số từ 0 đến %(m)s (ví dụ 0,8).", m=max_mark), field="mark")
+    if attempt.state != AttemptState.FINISHED:
         raise Conflict(_("Chỉ chấm được bài đã nộp."))
-    info = attempt.layout["q"][str(answer.question_id)]
+    fraction = fraction_of(value, max_mark)
     answer.fraction = fraction
-    answer.mark = round(fraction * info["mark"], 5)
+    answer.mark = answer_mark(fraction, max_mark)
     answer.comment = comment or ""
     answer.graded_by_id = grader.id
     answer.graded_at = utcnow()
@@ -383,19 +348,6 @@ def grade_manually(answer: AttemptAnswer, fraction: float, comment: str, grader)
 
 # --- progress ----------------------------------------------------------------------------------------
 
-def quiz_grade(quiz: Quiz, attempts) -> float | None:
-    graded = [a for a in attempts if a.state == "finished" and a.percent is not None]
-    if not graded:
-        return None
-    if quiz.grading_method == "highest":
-        return max(a.percent for a in graded)
-    if quiz.grading_method == "average":
-        return round(sum(a.percent for a in graded) / len(graded), 2)
-    if quiz.grading_method == "first":
-        return min(graded, key=lambda a: a.number).percent
-    return max(graded, key=lambda a: a.number).percent
-
-
 def _touch_progress(user, quiz, now):
     update_progress(user.id, quiz)
 
@@ -404,57 +356,3 @@ def update_progress(user_id: int, quiz: Quiz):
     """Refresh the trainee's progress (grade by the grading method, completion) in this transaction."""
     activity = db.session.get(Activity, quiz.activity_id)
     return tell_facts_changed(activity.course_id, user_id)
-
-
-# --- review ------------------------------------------------------------------------------------------
-
-def review_allows(quiz: Quiz, attempt: QuizAttempt, now=None) -> set:
-    """What the trainee may see of ``attempt`` now (permissions.review_options)."""
-    return review_options(quiz, attempt, now)
-
-
-def hidden_grade_quizzes(user, course_ids=None, now=None) -> set[int]:
-    """Activity ids of the quizzes whose grade ``user`` may not see now (permissions.can_see_marks),
-    among the quizzes they have finished attempts in (in ``course_ids`` if given). Two queries."""
-    stmt = (select(QuizAttempt).join(Activity, Activity.id == QuizAttempt.quiz_id)
-            .where(QuizAttempt.user_id == user.id, QuizAttempt.state == "finished"))
-    if course_ids is not None:
-        stmt = stmt.where(Activity.course_id.in_(list(course_ids)))
-    by_quiz = {}
-    for a in db.session.scalars(stmt):
-        by_quiz.setdefault(a.quiz_id, []).append(a)
-    if not by_quiz:
-        return set()
-    quizzes = {q.activity_id: q for q in db.session.scalars(select(Quiz).where(Quiz.activity_id.in_(list(by_quiz))))}
-    return {qid for qid, atts in by_quiz.items() if not can_see_marks(user, quizzes[qid], attempts=atts, now=now)}
-
-
-def review_items(attempt: QuizAttempt, allowed: set):
-    """Per question: only what ``allowed`` lets out (responses, correctness, marks, feedback, right answer)."""
-    questions = attempt_questions(attempt)
-    answers = saved_answers(attempt)
-    items = []
-    for n, key in enumerate(q for page in attempt.layout["pages"] for q in page):
-        q = questions[int(key)]
-        qt = types.get_type(q.qtype)
-        info = attempt.layout["q"][str(key)]
-        row = answers.get(q.id)
-        response = row.response if row else None
-        item = {"number": n + 1, "question": q, "public": qt.public(q.text, q.data, info["layout"]),
-                "max_mark": info["mark"], "gradable": qt.gradable}
-        if "responses" in allowed:
-            item["response"] = response
-            item["response_text"] = qt.response_summary(q.data, response) if qt.gradable else ""
-        if "correctness" in allowed and qt.gradable and row and row.fraction is not None:
-            item["state"] = "right" if row.fraction >= 0.999 else ("partial" if row.fraction > 0 else "wrong")
-        if "marks" in allowed and qt.gradable:
-            item["mark"] = row.mark if row else None
-        if "feedback" in allowed:
-            item["feedback"] = (qt.feedback(q.data, response) if qt.gradable else []) + \
-                ([q.general_feedback] if q.general_feedback else []) + ([row.comment] if row and row.comment else [])
-        if "grader_info" in allowed and q.qtype == "essay" and q.data.get("grader_info"):
-            item["grader_info"] = q.data["grader_info"]
-        if "right_answer" in allowed and qt.gradable and not qt.manual:
-            item["right_answer"] = qt.right_answer(q.text, q.data)
-        items.append(item)
-    return items

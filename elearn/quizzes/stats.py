@@ -4,6 +4,7 @@ import math
 from sqlalchemy import select
 
 from ..extensions import db
+from .enums import AttemptState
 from .models import AttemptAnswer, QuizAttempt
 
 
@@ -31,7 +32,7 @@ def item_analysis(quiz):
     (×100) between the score on the question and the score on the rest of the quiz.
     """
     attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id,
-                                                            QuizAttempt.state == "finished",
+                                                            QuizAttempt.state == AttemptState.FINISHED,
                                                             QuizAttempt.percent.is_not(None))).all()
     if not attempts:
         return {}

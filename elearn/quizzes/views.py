@@ -10,8 +10,10 @@ from ..auth.forms import ConfirmForm
 from ..core.errors import ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db
-from . import bp, services, types
-from .loaders import load_attempt, load_quiz  # noqa: F401 (the API imports them from here too)
+from . import bp, review as reviews, services, types
+from .enums import AttemptState, ReviewItem
+from .grading import quiz_grade
+from .loaders import load_attempt, load_quiz
 from .models import Question, QuizAttempt
 from .permissions import can_see_marks
 
@@ -25,13 +27,13 @@ def quiz(activity_id):
     for a in attempts:
         services.process_overdue(a, quiz, now)
     db.session.commit()
-    current = next((a for a in attempts if a.state == "inprogress"), None)
+    current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
     # Marks only where the review options let them out now (permissions.can_see_marks).
     show_grade = can_see_marks(current_user, quiz, attempts=attempts, now=now)
     shown = {a.id for a in attempts if can_see_marks(current_user, quiz, a, now)}
     return render_template("quizzes/quiz.html", activity=activity, course=course, module=module, quiz=quiz,
                            attempts=attempts, current=current, closed=services.why_closed(current_user, quiz, now),
-                           grade=services.quiz_grade(quiz, attempts) if show_grade else None, marks_shown=shown,
+                           grade=quiz_grade(quiz, attempts) if show_grade else None, marks_shown=shown,
                            editor=editor, form=ConfirmForm(), question_count=len(quiz.slots))
 
 
@@ -100,7 +102,7 @@ def attempt(attempt_id):
             db.session.rollback()
             flash(err.message, "error")
             attempt = db.session.get(QuizAttempt, attempt_id)
-            if attempt.state != "inprogress" or action == "finish":
+            if attempt.state != AttemptState.IN_PROGRESS or action == "finish":
                 return redirect(url_for("quizzes.summary", attempt_id=attempt_id))
             if err.code in ("stale_save", "bad_seq"):  # nothing saved: show this page's saved answers
                 return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=page))
@@ -114,7 +116,7 @@ def attempt(attempt_id):
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=min(max(target, 0), pages - 1)))
     services.process_overdue(attempt, quiz)
     db.session.commit()
-    if attempt.state != "inprogress":
+    if attempt.state != AttemptState.IN_PROGRESS:
         return redirect(url_for("quizzes.review", attempt_id=attempt_id))
     now = utcnow()
     remaining = int((attempt.deadline_at - now).total_seconds()) if attempt.deadline_at else None
@@ -156,7 +158,7 @@ def summary(attempt_id):
     attempt, activity, course, module, quiz = load_attempt(attempt_id)
     services.process_overdue(attempt, quiz)
     db.session.commit()
-    if attempt.state != "inprogress":
+    if attempt.state != AttemptState.IN_PROGRESS:
         return redirect(url_for("quizzes.review", attempt_id=attempt_id))
     answers = services.saved_answers(attempt)
     questions = services.attempt_questions(attempt)
@@ -195,11 +197,11 @@ def review(attempt_id):
     attempt, activity, course, module, quiz = load_attempt(attempt_id)
     services.process_overdue(attempt, quiz)
     db.session.commit()
-    if attempt.state == "inprogress":
+    if attempt.state == AttemptState.IN_PROGRESS:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     now = utcnow()
-    allowed = services.review_allows(quiz, attempt, now)
+    allowed = reviews.review_allows(quiz, attempt, now)
     if not can_see_marks(current_user, quiz, attempt, now):
-        allowed.discard("marks")
+        allowed.discard(ReviewItem.MARKS)
     return render_template("quizzes/review.html", attempt=attempt, activity=activity, course=course, quiz=quiz,
-                           allowed=allowed, items=services.review_items(attempt, allowed), types=types)
+                           allowed=allowed, items=reviews.review_items(attempt, allowed), types=types)

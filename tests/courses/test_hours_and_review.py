@@ -10,7 +10,7 @@ from elearn.curriculum import reader as importer
 from elearn.quizzes.course_files import QUESTION_MINUTES, REVIEW_PRESETS
 from elearn.courses.models import Activity
 from elearn.quizzes.models import DEFAULT_REVIEW, Quiz
-from elearn.quizzes.services import review_allows
+from elearn.quizzes.review import review_allows
 
 
 def _write_course_yaml(course_dir, hours, extra=""):

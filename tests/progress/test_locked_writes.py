@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from elearn.auth import services as accounts
 from elearn.courses import services as courses
 from elearn.courses.models import Activity, ActivityEvent, ActivityProgress, Course, Module
+from elearn.quizzes import authoring
 from elearn.quizzes import services as quizzes
 from elearn.quizzes.models import AttemptAnswer, QuizAttempt
 from tests.conftest import csrf_token
@@ -137,7 +138,7 @@ def _activity_write_rules(app):
 
 def test_every_activity_write_route_refuses_a_locked_activity(app, client, auth, db, locked):
     trainee, acts = locked["trainee"], locked["acts"]
-    quiz = quizzes.get_quiz(acts["kt"])
+    quiz = authoring.get_quiz(acts["kt"])
     db.session.commit()
     # an attempt started before the module was locked (or by a client that skipped the check)
     attempt = quizzes.start_attempt(trainee, quiz)

@@ -161,3 +161,20 @@ def test_web_preview_counts_new_and_matching_and_the_instructor_chooses(client, 
     db.session.expire_all()
     values = sorted(q.data["answers"][0]["value"] for q in db.session.scalars(select(Question).where(Question.title == "A")))
     assert values == [6.0, 9.0]  # the original A was replaced; the copy added as new stays
+
+
+def test_the_confirmed_import_refuses_a_bad_or_used_token_and_a_file_with_errors(client, auth, course, db):
+    """bank.import_kept: the page parses the form, the service refuses with a Vietnamese message."""
+    auth.login("gv@example.vn", "mat-khau-dai-1")
+    url, page = f"/quizzes/bank/{course.slug}/import", f"/quizzes/bank/{course.slug}"
+    resp = auth.post(url, page=page, data={"token": "../../etc/passwd"}, follow_redirects=True)
+    assert "Bản xem trước không hợp lệ" in resp.get_data(as_text=True)
+    _html, token = _upload(auth, course, GOOD + "\n::BAD:: Hỏng {=a ~b\n")
+    resp = auth.post(url, page=page, data={"token": token}, follow_redirects=True)
+    assert "Tệp có câu hỏi lỗi; không nhập gì" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Question.id))) == 0
+    auth.post(url, page=page, data={"token": token, "skip_bad": "y"})
+    assert db.session.scalar(select(func.count(Question.id))) == 4
+    resp = auth.post(url, page=page, data={"token": token, "skip_bad": "y"}, follow_redirects=True)
+    assert "Bản xem trước đã hết hạn" in resp.get_data(as_text=True)  # the kept file went with the import
+    assert db.session.scalar(select(func.count(Question.id))) == 4

@@ -44,14 +44,14 @@ def _ids(n: int) -> list[str]:
     return [f"a{i}" for i in range(1, n + 1)]
 
 
-def _clamp(x: float) -> float:
+def clamp(x: float) -> float:
     x = round(x, 7)
     if abs(x - 1) < 1e-5:  # 3 x 33.33333% is full marks
         return 1.0
     return min(1.0, max(0.0, x))
 
 
-def _norm(s: str) -> str:
+def normalize_text(s: str) -> str:
     """NFC, trimmed, runs of whitespace collapsed to one space."""
     return " ".join(unicodedata.normalize("NFC", s).split())
 
@@ -59,7 +59,7 @@ def _norm(s: str) -> str:
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
-def _plain(s: str) -> str:
+def plain_text(s: str) -> str:
     """Answer text for a one-line summary: HTML tags dropped (then entities decoded)."""
     stripped = _TAG_RE.sub("", s)
     if stripped != s:
@@ -67,12 +67,12 @@ def _plain(s: str) -> str:
     return " ".join(stripped.split())
 
 
-def _fmt(x: float) -> str:
+def vi_number(x: float) -> str:
     """A number as Vietnamese write it: 3,14 (the exporter's canonical form, comma decimal)."""
-    return gift._fmt(x).replace(".", ",")
+    return gift.format_number(x).replace(".", ",")
 
 
-def _is_number(x) -> bool:
+def is_number(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
@@ -83,7 +83,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
 def parse_number(s) -> float | None:
     """A typed number, or None. Accepts "3.14" and "3,14" (Vietnamese decimal comma), "−2",
     "1e3", and thousands separators when unambiguous ("1.234.567", "1,234.5", "1.234,5")."""
-    if _is_number(s):
+    if is_number(s):
         return float(s)
     if not isinstance(s, str) or len(s) > 100:
         return None
@@ -102,34 +102,34 @@ def parse_number(s) -> float | None:
         if not _THOUSANDS[sep].fullmatch(s):
             return None
         s = s.replace(sep, "")
-    if not gift._NUMBER_RE.fullmatch(s):
+    if not gift.NUMBER_RE.fullmatch(s):
         return None
     x = float(s)
     return x if math.isfinite(x) else None
 
 
-def _ordered(items: list[dict], order) -> list[dict]:
+def ordered(items: list[dict], order) -> list[dict]:
     """``items`` in the layout's ``order`` of ids; ids the layout lacks (added later) go last."""
     by_id = {it["id"]: it for it in items}
     out = [by_id.pop(i) for i in (order or []) if i in by_id]
     return out + [it for it in items if it["id"] in by_id]
 
 
-def _answer_dict(i: int, a: gift.Answer) -> dict:
+def answer_dict(i: int, a: gift.Answer) -> dict:
     d = {"id": f"a{i}", "text": a.text, "weight": float(a.weight), "feedback": a.feedback}
     if a.text_format:
         d["format"] = a.text_format
     return d
 
 
-def _choice(a: dict, text_key: str = "text") -> dict:
+def public_choice(a: dict, text_key: str = "text") -> dict:
     d = {"id": a["id"], "text": a[text_key]}
     if a.get("format"):
         d["format"] = a["format"]
     return d
 
 
-def _text_response(raw, limit: int = MAX_TEXT) -> str | None:
+def text_response(raw, limit: int = MAX_TEXT) -> str | None:
     if raw is None:
         return None
     if not isinstance(raw, str):
@@ -140,7 +140,7 @@ def _text_response(raw, limit: int = MAX_TEXT) -> str | None:
     return raw or None
 
 
-def _form_text(form, prefix: str) -> str | None:
+def form_text(form, prefix: str) -> str | None:
     value = form.get(prefix)
     if not isinstance(value, str):
         return None
@@ -148,7 +148,7 @@ def _form_text(form, prefix: str) -> str | None:
     return value or None
 
 
-def _check_answers(data, key: str, problems: list[str], minimum: int = 1) -> list[dict]:
+def check_answers(data, key: str, problems: list[str], minimum: int = 1) -> list[dict]:
     """Common shape checks of ``data[key]``: a list of dicts with unique string ids."""
     items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list) or not all(isinstance(a, dict) for a in items):
@@ -172,21 +172,21 @@ def _check_answers(data, key: str, problems: list[str], minimum: int = 1) -> lis
     return items
 
 
-def _check_weights(items: list[dict], problems: list[str]) -> bool:
+def check_weights(items: list[dict], problems: list[str]) -> bool:
     for a in items:
         w = a.get("weight")
-        if not _is_number(w) or not -100 <= w <= 100:
+        if not is_number(w) or not -100 <= w <= 100:
             problems.append(_("trọng số không hợp lệ: %(w)s (phải từ -100%% đến 100%%)", w=w))
             return False
     return True
 
 
-def _check_texts(items: list[dict], key: str, problems: list[str]) -> None:
+def check_texts(items: list[dict], key: str, problems: list[str]) -> None:
     if any(not isinstance(a.get(key), str) or not a.get(key).strip() for a in items):
         problems.append(_("có đáp án không có nội dung"))
 
 
-def _check_flag(data, key: str, problems: list[str]) -> None:
+def check_flag(data, key: str, problems: list[str]) -> None:
     if isinstance(data, dict) and not isinstance(data.get(key, False), bool):
         problems.append(_("dữ liệu câu hỏi không hợp lệ: %(k)s phải là true/false", k=key))
 
@@ -228,7 +228,7 @@ class QuestionType:
         if not isinstance(data, dict):
             return [_("dữ liệu câu hỏi không hợp lệ")]
         problems: list[str] = []
-        _check_flag(data, "missing_word", problems)
+        check_flag(data, "missing_word", problems)
         return problems
 
     def assign_ids(self, data, salt: str) -> dict:

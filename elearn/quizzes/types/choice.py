@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import gift
-from .base import (QuestionType, _answer_dict, _check_answers, _check_flag, _check_texts,
-                   _check_weights, _choice, _clamp, _fmt, _ordered, _plain,
-                   register)
+from .base import (QuestionType, answer_dict, check_answers, check_flag, check_texts, check_weights, clamp,
+                   ordered, plain_text, public_choice, register, vi_number)
 
 
 def option_ids(salt: str, texts: list[str]) -> list[str]:
@@ -39,7 +38,7 @@ class MultichoiceType(QuestionType):
 
     def data_from_gift(self, q):
         data = {"multiple": q.multiple, "missing_word": q.missing_word,
-                "answers": [_answer_dict(i, a) for i, a in enumerate(q.answers, 1)]}
+                "answers": [answer_dict(i, a) for i, a in enumerate(q.answers, 1)]}
         if not q.shuffle:
             data["shuffle"] = False
         return data
@@ -56,18 +55,18 @@ class MultichoiceType(QuestionType):
         problems = super().validate(data)
         if problems:
             return problems
-        _check_flag(data, "multiple", problems)
-        _check_flag(data, "shuffle", problems)
-        answers = _check_answers(data, "answers", problems, minimum=2)
-        _check_texts(answers, "text", problems)
-        if answers and _check_weights(answers, problems):
+        check_flag(data, "multiple", problems)
+        check_flag(data, "shuffle", problems)
+        answers = check_answers(data, "answers", problems, minimum=2)
+        check_texts(answers, "text", problems)
+        if answers and check_weights(answers, problems):
             if data.get("multiple"):
                 total = sum(a["weight"] for a in answers if a["weight"] > 0)
                 if total == 0:
                     problems.append(_("câu hỏi nhiều lựa chọn không có đáp án đúng"))
                 elif abs(total - 100) > 0.5:
                     problems.append(_("tổng trọng số các đáp án đúng phải bằng 100%% (hiện là %(t)s%%)",
-                                      t=_fmt(round(total, 5))))
+                                      t=vi_number(round(total, 5))))
             elif not any(abs(a["weight"] - 100) < 1e-9 for a in answers):
                 problems.append(_("câu hỏi nhiều lựa chọn không có đáp án đúng (cần một đáp án 100%)"))
         return problems
@@ -80,8 +79,8 @@ class MultichoiceType(QuestionType):
         return {"order": order}
 
     def public(self, text, data, layout):
-        answers = _ordered(data["answers"], (layout or {}).get("order"))
-        return {"multiple": bool(data.get("multiple")), "choices": [_choice(a) for a in answers]}
+        answers = ordered(data["answers"], (layout or {}).get("order"))
+        return {"multiple": bool(data.get("multiple")), "choices": [public_choice(a) for a in answers]}
 
     def _in_order(self, data, chosen) -> list[str]:
         chosen = set(chosen)
@@ -123,21 +122,21 @@ class MultichoiceType(QuestionType):
         chosen = self._chosen(data, response)
         if not data.get("multiple"):
             chosen = chosen[:1]
-        return _clamp(sum(a["weight"] for a in chosen) / 100)
+        return clamp(sum(a["weight"] for a in chosen) / 100)
 
     def feedback(self, data, response):
         return [a["feedback"] for a in self._chosen(data, response) if a.get("feedback")]
 
     def right_answer(self, text, data):
         if data.get("multiple"):
-            right = [_plain(a["text"]) for a in data["answers"] if a["weight"] > 0]
+            right = [plain_text(a["text"]) for a in data["answers"] if a["weight"] > 0]
             return _("Các đáp án đúng là: %(a)s", a="; ".join(right))
         best = max((a["weight"] for a in data["answers"]), default=0)
-        right = [_plain(a["text"]) for a in data["answers"] if a["weight"] == best]
+        right = [plain_text(a["text"]) for a in data["answers"] if a["weight"] == best]
         return _("Đáp án đúng là: %(a)s", a=" / ".join(right))
 
     def response_summary(self, data, response):
-        return "; ".join(_plain(a["text"]) for a in self._chosen(data, response))
+        return "; ".join(plain_text(a["text"]) for a in self._chosen(data, response))
 
 
 # --------------------------------------------------------------------------- true / false
@@ -232,14 +231,14 @@ class MatchingType(QuestionType):
         problems = super().validate(data)
         if problems:
             return problems
-        pairs = _check_answers(data, "pairs", problems, minimum=0)
+        pairs = check_answers(data, "pairs", problems, minimum=0)
         if not pairs:
             problems.append(_("câu hỏi ghép đôi cần ít nhất 2 cặp"))
             return problems
         if any(not isinstance(p.get("stem", ""), str) for p in pairs):
             problems.append(_("dữ liệu câu hỏi không hợp lệ"))
             return problems
-        _check_texts(pairs, "match", problems)
+        check_texts(pairs, "match", problems)
         if sum(1 for p in pairs if p.get("stem", "").strip()) < 2:
             problems.append(_("câu hỏi ghép đôi cần ít nhất 2 cặp"))
         return problems
@@ -268,9 +267,9 @@ class MatchingType(QuestionType):
 
     def public(self, text, data, layout):
         layout = layout or {}
-        stems = _ordered(self._stems(data), layout.get("stems"))
-        choices = _ordered(self._choices(data), layout.get("choices"))
-        return {"stems": [_choice(p, "stem") for p in stems], "choices": choices}
+        stems = ordered(self._stems(data), layout.get("stems"))
+        choices = ordered(self._choices(data), layout.get("choices"))
+        return {"stems": [public_choice(p, "stem") for p in stems], "choices": choices}
 
     def response_from_form(self, form, prefix, data, layout):
         valid = {c["id"] for c in self._choices(data)}
@@ -304,17 +303,17 @@ class MatchingType(QuestionType):
         if not stems or not isinstance(response, dict):
             return 0.0
         right = sum(1 for p in stems if response.get(p["id"]) == choice_id(p["match"]))
-        return _clamp(right / len(stems))
+        return clamp(right / len(stems))
 
     def right_answer(self, text, data):
-        pairs = "; ".join(f"{_plain(p['stem'])} → {_plain(p['match'])}" for p in self._stems(data))
+        pairs = "; ".join(f"{plain_text(p['stem'])} → {plain_text(p['match'])}" for p in self._stems(data))
         return _("Đáp án đúng là: %(a)s", a=pairs)
 
     def response_summary(self, data, response):
         if not isinstance(response, dict):
             return ""
         texts = {c["id"]: c["text"] for c in self._choices(data)}
-        return "; ".join(f"{_plain(p['stem'])} → {_plain(texts.get(response.get(p['id']), '–'))}"
+        return "; ".join(f"{plain_text(p['stem'])} → {plain_text(texts.get(response.get(p['id']), '–'))}"
                          for p in self._stems(data))
 
 

@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import gift
-from .base import (QuestionType, _answer_dict, _check_answers, _check_flag, _check_texts,
-                   _check_weights, _clamp, _fmt, _form_text, _is_number, _norm, _plain,
-                   _text_response, parse_number, register)
+from .base import (QuestionType, answer_dict, check_answers, check_flag, check_texts, check_weights, clamp,
+                   form_text, is_number, normalize_text, parse_number, plain_text, register, text_response,
+                   vi_number)
 
 
 def _pattern(answer: str, case_sensitive: bool) -> tuple[str, ...]:
     """The literal pieces between the ``*`` wildcards of a normalized answer (``\\*`` is a star)."""
-    answer = _norm(answer)
+    answer = normalize_text(answer)
     if not case_sensitive:
         answer = answer.casefold()
     pieces, current = [], []
@@ -61,7 +61,7 @@ class _BestMatchType(QuestionType):
 
     def grade(self, data, response):
         best = self._match(data, response)
-        return _clamp(best["weight"] / 100) if best else 0.0
+        return clamp(best["weight"] / 100) if best else 0.0
 
     def feedback(self, data, response):
         best = self._match(data, response)
@@ -76,7 +76,7 @@ class ShortAnswerType(_BestMatchType):
     def data_from_gift(self, q):
         return {"case_sensitive": bool(getattr(q, "case_sensitive", False)),
                 "missing_word": q.missing_word,
-                "answers": [_answer_dict(i, a) for i, a in enumerate(q.answers, 1)]}
+                "answers": [answer_dict(i, a) for i, a in enumerate(q.answers, 1)]}
 
     def gift_answers(self, data):
         return [gift.Answer(a["text"], float(a["weight"]), a.get("feedback", ""),
@@ -92,31 +92,31 @@ class ShortAnswerType(_BestMatchType):
         problems = super().validate(data)
         if problems:
             return problems
-        _check_flag(data, "case_sensitive", problems)
-        answers = _check_answers(data, "answers", problems)
-        _check_texts(answers, "text", problems)
-        if answers and _check_weights(answers, problems):
+        check_flag(data, "case_sensitive", problems)
+        answers = check_answers(data, "answers", problems)
+        check_texts(answers, "text", problems)
+        if answers and check_weights(answers, problems):
             if not any(abs(a["weight"] - 100) < 1e-9 for a in answers):
                 problems.append(_("câu hỏi trả lời ngắn không có đáp án đúng 100%"))
         return problems
 
     def response_from_form(self, form, prefix, data, layout):
-        return _form_text(form, prefix)
+        return form_text(form, prefix)
 
     def clean_response(self, raw, data, layout):
-        return _text_response(raw)
+        return text_response(raw)
 
     def _match(self, data, response) -> dict | None:
-        if not isinstance(response, str) or not _norm(response):
+        if not isinstance(response, str) or not normalize_text(response):
             return None
         cs = bool(data.get("case_sensitive"))
-        given = _norm(response) if cs else _norm(response).casefold()
+        given = normalize_text(response) if cs else normalize_text(response).casefold()
         return _best(data["answers"], lambda a: _glob(_pattern(a["text"], cs), given))
 
     def right_answer(self, text, data):
         top = max((a["weight"] for a in data["answers"]), default=0)
         right = next((a for a in data["answers"] if a["weight"] == top), None)
-        return _("Đáp án đúng là: %(a)s", a=_plain(right["text"]).replace("\\*", "*")) if right else ""
+        return _("Đáp án đúng là: %(a)s", a=plain_text(right["text"]).replace("\\*", "*")) if right else ""
 
 
 # --------------------------------------------------------------------------- numerical
@@ -133,10 +133,10 @@ def _num_matches(a: dict, x: float) -> bool:
 
 def _num_label(a: dict) -> str:
     if a.get("min") is not None:
-        return _("từ %(a)s đến %(b)s", a=_fmt(a["min"]), b=_fmt(a["max"]))
+        return _("từ %(a)s đến %(b)s", a=vi_number(a["min"]), b=vi_number(a["max"]))
     if a.get("tolerance"):
-        return f"{_fmt(a['value'])} ± {_fmt(a['tolerance'])}"
-    return _fmt(a["value"])
+        return f"{vi_number(a['value'])} ± {vi_number(a['tolerance'])}"
+    return vi_number(a["value"])
 
 
 @register
@@ -169,7 +169,7 @@ class NumericalType(_BestMatchType):
                 ans.min, ans.max = float(a["min"]), float(a["max"])
             else:
                 ans.value, ans.tolerance = float(a["value"]), float(a.get("tolerance") or 0.0)
-            ans.text = gift._num_text(ans)
+            ans.text = gift.numeric_text(ans)
             out.append(ans)
         return out
 
@@ -177,34 +177,34 @@ class NumericalType(_BestMatchType):
         problems = super().validate(data)
         if problems:
             return problems
-        answers = _check_answers(data, "answers", problems)
+        answers = check_answers(data, "answers", problems)
         if not answers:
             return problems
-        _check_weights(answers, problems)
+        check_weights(answers, problems)
         for a in answers:
             if a.get("any"):
                 continue
             if "min" in a or "max" in a:
-                if not (_is_number(a.get("min")) and _is_number(a.get("max"))):
+                if not (is_number(a.get("min")) and is_number(a.get("max"))):
                     problems.append(_("khoảng số không hợp lệ"))
                 elif a["min"] > a["max"]:
                     problems.append(_("khoảng số không hợp lệ: %(a)s..%(b)s (giá trị đầu lớn hơn giá trị cuối)",
-                                      a=_fmt(a["min"]), b=_fmt(a["max"])))
-            elif not _is_number(a.get("value")):
+                                      a=vi_number(a["min"]), b=vi_number(a["max"])))
+            elif not is_number(a.get("value")):
                 problems.append(_("giá trị số không hợp lệ"))
-            elif not _is_number(a.get("tolerance", 0.0)) or a.get("tolerance", 0.0) < 0:
+            elif not is_number(a.get("tolerance", 0.0)) or a.get("tolerance", 0.0) < 0:
                 problems.append(_("sai số không được âm"))
         if all(a.get("any") for a in answers):
             problems.append(_("câu hỏi số không có đáp án"))
         return problems
 
     def response_from_form(self, form, prefix, data, layout):
-        return _form_text(form, prefix)
+        return form_text(form, prefix)
 
     def clean_response(self, raw, data, layout):
-        if _is_number(raw):
-            return gift._fmt(raw)
-        return _text_response(raw, limit=100)
+        if is_number(raw):
+            return gift.format_number(raw)
+        return text_response(raw, limit=100)
 
     def _match(self, data, response) -> dict | None:
         x = parse_number(response) if response is not None else None
@@ -234,10 +234,10 @@ class EssayType(QuestionType):
         return data
 
     def response_from_form(self, form, prefix, data, layout):
-        return _form_text(form, prefix)
+        return form_text(form, prefix)
 
     def clean_response(self, raw, data, layout):
-        return _text_response(raw)
+        return text_response(raw)
 
 
 @register

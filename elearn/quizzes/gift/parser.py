@@ -1,108 +1,18 @@
-"""Moodle GIFT parser and exporter (pure Python, no Flask).
-
-``parse(text)`` returns a :class:`GiftResult` with the valid questions and one :class:`GiftError`
-per bad question (1-based line of the question's first line, Vietnamese message); parsing goes on
-after an error. ``export(questions)`` writes GIFT text that parses back to equal questions.
-
-Rules follow Moodle's importer (question/format/gift/format.php):
-
-* questions are separated by blank lines; lines starting with ``//`` are comments;
-  a ``$CATEGORY: a/b/c`` line sets the category of the questions after it (an empty path resets it);
-* ``::title::`` then an optional ``[html]``/``[moodle]``/``[plain]``/``[markdown]`` prefix;
-* escapes ``\\~ \\= \\# \\{ \\} \\: \\\\ \\n``;
-* the type comes from the answer block: none -> description, ``{}`` -> essay, ``{#...}`` -> numerical,
-  any ``~`` -> multichoice, ``=`` with ``->`` -> matching, ``T/TRUE/F/FALSE`` -> truefalse,
-  otherwise shortanswer; ``####`` starts the general feedback;
-* a multichoice question with no ``=`` answer is multiple-answer (``multiple=True``): its positive
-  ``~%n%`` weights must add up to 100 (±0.5). With an ``=`` answer it is single-answer and needs
-  a 100% answer; other answers may carry partial or negative weights (``~%50%``, ``~%-50%``);
-* text after the closing brace makes a "missing word" question: ``text`` holds ``_____`` where the
-  block was and ``missing_word`` is True (any answer type may be written this way).
-
-True/false questions get two answers, ``"true"`` and ``"false"``: the right one has weight 100 and
-the "right" feedback of ``{T#wrong#right}``, the other one the "wrong" feedback. Numerical answers
-have ``value``/``tolerance`` or ``min``/``max`` and a canonical ``text`` ("3.14:0.01", "1..5");
-``{#...~#feedback}`` adds a catch-all answer ``"*"`` of weight 0. Matching answers carry the right
-side in ``match``. Feedback texts are kept as written (a ``[format]`` prefix there is not read).
-"""
+"""The GIFT reader: ``parse(text)`` gives a :class:`GiftResult` (rules in the package docstring)."""
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import math
 import re
-import unicodedata
-from dataclasses import dataclass, field
 
-FORMATS = ("moodle", "html", "plain", "markdown")
-BLANK = "_____"
+from .model import BLANK, FORMAT_RE, NUMBER_RE, Answer, GiftError, GiftResult, Question, format_number, numeric_text
 
 # Escaped characters become private-use placeholders while the structure is parsed.
 _ESCAPABLE = "\\~=#{}:n"
 _PLACEHOLDER = {c: chr(0xE000 + i) for i, c in enumerate(_ESCAPABLE)}
 _UNESCAPED = {ph: ("\n" if c == "n" else c) for c, ph in _PLACEHOLDER.items()}
 _ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
-_FORMAT_RE = re.compile(r"\[({})\]".format("|".join(FORMATS)))
 _WEIGHT_RE = re.compile(r"%\s*(-?\d+(?:\.\d+)?)\s*%")
-_NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
-
-
-@dataclass
-class Answer:
-    text: str
-    weight: float = 0.0  # percent, -100..100
-    feedback: str = ""
-    match: str | None = None  # matching: the right-hand side
-    value: float | None = None  # numerical: value ± tolerance ...
-    tolerance: float | None = None
-    min: float | None = None  # ... or a min..max range
-    max: float | None = None
-    text_format: str | None = None  # "[html]answer": None means the question's format
-
-
-@dataclass
-class Question:
-    qtype: str  # multichoice truefalse shortanswer numerical matching essay description
-    text: str
-    title: str | None = None
-    text_format: str = "moodle"
-    category: list[str] | None = None
-    answers: list[Answer] = field(default_factory=list)
-    general_feedback: str = ""
-    line: int = 0
-    missing_word: bool = False
-    multiple: bool = False
-    shuffle: bool = True  # multichoice: False keeps the file's order ("all of the above"); Moodle XML only
-
-    def key(self) -> str:
-        """Stable id from (category, title or text), for de-duplicating on re-import."""
-        name = unicodedata.normalize("NFC", self.title or self.text)
-        name = " ".join(name.casefold().split())
-        cat = "/".join(self.category or [])
-        return hashlib.sha1(f"{cat}\n{name}".encode()).hexdigest()
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-
-@dataclass
-class GiftError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"dòng {self.line}: {self.message}"
-
-
-@dataclass
-class GiftResult:
-    questions: list[Question] = field(default_factory=list)
-    errors: list[GiftError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 class _Bad(Exception):
@@ -122,7 +32,7 @@ def _clean(s: str) -> str:
 
 def _split_format(s: str) -> tuple[str | None, str]:
     """'[html]text' -> ('html', 'text'); no prefix -> (None, text). ``s`` is already stripped."""
-    m = _FORMAT_RE.match(s)
+    m = FORMAT_RE.match(s)
     return (m.group(1), s[m.end():].strip()) if m else (None, s)
 
 
@@ -148,7 +58,7 @@ def _weight(seg: str) -> tuple[float | None, str]:
         raise _Bad(f"trọng số không hợp lệ: {_clean(seg[:12])}")
     w = float(m.group(1))
     if not -100 <= w <= 100:
-        raise _Bad(f"trọng số không hợp lệ: {_fmt(w)}% (phải từ -100% đến 100%)")
+        raise _Bad(f"trọng số không hợp lệ: {format_number(w)}% (phải từ -100% đến 100%)")
     return w, seg[m.end():]
 
 
@@ -163,19 +73,9 @@ def _answer_parts(seg: str) -> tuple[str | None, str, str]:
 
 def _number(s: str) -> float:
     s = s.strip()
-    if not _NUMBER_RE.fullmatch(s) or not math.isfinite(float(s)):
+    if not NUMBER_RE.fullmatch(s) or not math.isfinite(float(s)):
         raise _Bad(f"giá trị số không hợp lệ: '{s}'")
     return float(s)
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
-
-
-def _num_text(a: Answer) -> str:
-    if a.min is not None:
-        return f"{_fmt(a.min)}..{_fmt(a.max)}"
-    return f"{_fmt(a.value)}:{_fmt(a.tolerance)}" if a.tolerance else _fmt(a.value)
 
 
 # --------------------------------------------------------------------------- question types
@@ -196,7 +96,7 @@ def _multichoice(body: str) -> tuple[list[Answer], bool]:
         if total == 0:
             raise _Bad("câu hỏi nhiều lựa chọn không có đáp án đúng")
         if abs(total - 100) > 0.5:
-            raise _Bad(f"tổng trọng số các đáp án đúng phải bằng 100% (hiện là {_fmt(round(total, 5))}%)")
+            raise _Bad(f"tổng trọng số các đáp án đúng phải bằng 100% (hiện là {format_number(round(total, 5))}%)")
     elif not any(abs(a.weight - 100) < 1e-9 for a in answers):
         raise _Bad("câu hỏi nhiều lựa chọn không có đáp án đúng (cần một đáp án 100%)")
     return answers, multiple
@@ -263,7 +163,7 @@ def _numerical(body: str) -> list[Answer]:
             a.value, a.tolerance = _number(val), _number(tol) if tol.strip() else 0.0
             if a.tolerance < 0:
                 raise _Bad(f"sai số không được âm: {spec}")
-        a.text = _num_text(a)
+        a.text = numeric_text(a)
         answers.append(a)
     if not answers:
         raise _Bad("câu hỏi số không có đáp án")
@@ -358,7 +258,3 @@ def parse(text: str) -> GiftResult:
             block.append(raw)
     flush()
     return result
-
-
-# The writer lives in gift_export; re-exported here so callers use gift.export().
-from .gift_export import export, export_question  # noqa: E402,F401

@@ -1,7 +1,7 @@
-"""GIFT writer: questions back to text that ``gift.parse`` reads as the same questions."""
+"""The GIFT writer: questions back to text that ``gift.parse`` reads as the same questions."""
 from __future__ import annotations
 
-from .gift import _FORMAT_RE, BLANK, Answer, Question, _fmt, _num_text  # noqa: F401
+from .model import BLANK, FORMAT_RE, Answer, Question, format_number, numeric_text
 
 
 # --------------------------------------------------------------------------- export
@@ -14,13 +14,13 @@ def _escape(s: str) -> str:
 
 def _text(s: str, fmt: str | None) -> str:
     """Answer/question text with its format prefix (forced when the text itself starts with '[')."""
-    if fmt is None and _FORMAT_RE.match(s):
+    if fmt is None and FORMAT_RE.match(s):
         fmt = "moodle"
     return (f"[{fmt}]" if fmt else "") + _escape(s)
 
 
 def _choice(prefix: str, a: Answer, weight: bool) -> str:
-    out = prefix + (f"%{_fmt(a.weight)}%" if weight or a.text.startswith("%") else "")
+    out = prefix + (f"%{format_number(a.weight)}%" if weight or a.text.startswith("%") else "")
     out += _text(a.text, a.text_format)
     return out + (f"#{_escape(a.feedback)}" if a.feedback else "")
 
@@ -53,9 +53,9 @@ def _export_body(q: Question) -> str:
         elif a.value is None and a.min is None:  # numerical catch-all
             lines.append(f"~#{_escape(a.feedback)}")
         else:
-            w = f"%{_fmt(a.weight)}%" if a.weight != 100 else ""
+            w = f"%{format_number(a.weight)}%" if a.weight != 100 else ""
             fb = f"#{_escape(a.feedback)}" if a.feedback else ""
-            lines.append(f"={w}{_num_text(a)}{fb}")
+            lines.append(f"={w}{numeric_text(a)}{fb}")
     if gf:
         lines.append(gf)
     return ("{#\n" if q.qtype == "numerical" else "{\n") + "".join(f"\t{x}\n" for x in lines) + "}"
