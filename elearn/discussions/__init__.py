@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("discussions", __name__, url_prefix="/discuss")
 
-from . import kind, modviews, views  # noqa: E402,F401
+from . import dashboard, kind, modviews, views  # noqa: E402,F401

@@ -97,7 +97,7 @@ def reply(user, thread, *, body, quote_of_id=None, now=None) -> Post:
     if quote_of_id:
         quote = db.session.get(Post, quote_of_id)
         if quote is None or quote.thread_id != thread.id or quote.hidden:
-            raise ServiceError(_("Bài được trích dẫn không thuộc chủ đề này."), field="quote_of")
+            raise ServiceError(_("Bài được trích dẫn không thuộc chủ đề này."))
     post = Post(thread_id=thread.id, author_id=user.id, body_md=body_md, body_html=body_html,
                 quote_of_id=quote.id if quote else None, created_at=now, hidden_reason="")
     db.session.add(post)
@@ -280,16 +280,19 @@ def thread_posts(access, thread):
     return stmt.order_by(Post.is_first.desc(), Post.is_answer.desc(), Post.created_at, Post.id)
 
 
-def new_since_last_visit(user, course_ids) -> dict[int, int]:
-    """{course id: posts by others since the user last opened that course's forum} (hidden ones not
-    counted). Threads of modules or workshops the user may not see are counted by the forum page only."""
-    if not course_ids:
-        return {}
-    seen = select(ForumVisit.seen_at).where(ForumVisit.user_id == user.id, ForumVisit.course_id == Thread.course_id)
-    rows = db.session.execute(
-        select(Thread.course_id, func.count(Post.id)).join(Post, Post.thread_id == Thread.id)
-        .where(Thread.course_id.in_(course_ids), Thread.hidden == false(), Post.hidden == false(),
-               or_(Post.author_id.is_(None), Post.author_id != user.id),
-               or_(~seen.exists(), Post.created_at > seen.scalar_subquery()))
-        .group_by(Thread.course_id)).all()
-    return {cid: n for cid, n in rows if n}
+def new_since_last_visit(user, access) -> int:
+    """Posts by others in the threads the user may see in ``access.course``, newer than their last
+    visit to its forum (all of them before a first visit)."""
+    seen = db.session.scalar(select(ForumVisit.seen_at).where(ForumVisit.user_id == user.id,
+                                                              ForumVisit.course_id == access.course.id))
+    stmt = select(func.count(Post.id)).join(Thread, Post.thread_id == Thread.id).where(
+        visible_condition(access), Post.hidden == false(),
+        or_(Post.author_id.is_(None), Post.author_id != user.id))
+    if seen is not None:
+        stmt = stmt.where(Post.created_at > seen)
+    return db.session.scalar(stmt) or 0
+
+
+def unanswered_count(access) -> int:
+    return db.session.scalar(select(func.count(Thread.id)).where(
+        visible_condition(access), Thread.is_question == true(), Thread.answered == false())) or 0

@@ -22,6 +22,15 @@ POSTS_PER_PAGE = 30
 UPLOADS = "forum"
 
 
+def _id(value):
+    """A positive id the database can hold, or None."""
+    try:
+        number = db_int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
 def _place_args():
     return request.args.get("module", type=db_int), request.args.get("workshop", type=db_int)
 
@@ -120,9 +129,10 @@ def _thread_page(thread, access, form=None, status=200):
             files.setdefault(a.post_id, []).append(a)
     if form is None:
         quote = request.args.get("quote", type=db_int)
-        form = ReplyForm(formdata=None, quote_of=quote if quote in quotes or any(p.id == quote for p in posts) else "")
+        form = ReplyForm(formdata=None, quote_of=str(quote) if quote else "")
     follow, following = _follow_form(services.scope_of(thread=thread))
-    quoting = db.session.get(Post, db_int(form.quote_of.data)) if (form.quote_of.data or "").isdigit() else None
+    quote_id = _id(form.quote_of.data)
+    quoting = db.session.get(Post, quote_id) if quote_id else None
     return render_template(
         "discussions/thread.html", thread=thread, access=access, course=access.course, page=page, posts=posts,
         authors=authors, quotes=quotes, files=files, form=form, follow=follow, following=following,
@@ -157,7 +167,7 @@ def reply(thread_id):
         if replay is not None:
             return replay
         stored = None
-        quote = db_int(form.quote_of.data) if (form.quote_of.data or "").isdigit() else None
+        quote = _id(form.quote_of.data)
         try:
             post = services.reply(current_user, thread, body=form.body.data, quote_of_id=quote)
             stored = _attach(form, post)
