@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from elearn.core.timeutil import utcnow
-from elearn.discussions import moderation, services
+from elearn.discussions import services
 from elearn.discussions.loaders import ForumAccess
 from elearn.discussions.models import ModerationLog, Post, PostReport, PostRevision, Thread
 from tests.discussions.conftest import bearer, form_values, login, post_reply
