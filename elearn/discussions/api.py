@@ -164,6 +164,7 @@ def list_threads(args, slug):
 @bp.arguments(NewThreadSchema)
 @bp.response(201, ThreadSchema)
 @bp.alt_response(403, schema=ErrorSchema, description="Chỉ đọc (quản lý) hoặc module chưa mở")
+@bp.alt_response(422, schema=ErrorSchema, description="Nội dung rỗng, hoặc Idempotency-Key đã dùng cho yêu cầu khác")
 def create_thread(args, slug, idempotency_key=None):
     """Mở chủ đề (hoặc đặt câu hỏi) trong diễn đàn khoá học, một module hoặc một lớp tập huấn"""
     access = _guard(loaders.load_forum, slug)
@@ -201,6 +202,8 @@ def get_thread(thread_id):
 @bp.arguments(NewPostSchema)
 @bp.response(201, PostSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Chủ đề đã khoá")
+@bp.alt_response(422, schema=ErrorSchema, description="Nội dung rỗng, trích dẫn bài khác chủ đề, hoặc "
+                                                       "Idempotency-Key đã dùng cho yêu cầu khác")
 def create_post(args, thread_id, idempotency_key=None):
     """Trả lời trong chủ đề"""
     thread, access = _guard(loaders.load_thread, thread_id)
@@ -222,6 +225,7 @@ def create_post(args, thread_id, idempotency_key=None):
 @bp.arguments(EditPostSchema)
 @bp.response(200, PostSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Không phải tác giả hoặc đã quá 30 phút")
+@bp.alt_response(422, schema=ErrorSchema, description="Nội dung rỗng")
 def edit_post(args, post_id):
     """Sửa bài của mình trong 30 phút sau khi đăng (bản trước được lưu lại)"""
     post, thread, access = _guard(loaders.load_post, post_id)
