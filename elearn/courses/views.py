@@ -51,6 +51,8 @@ def activity(slug, module_slug, activity_slug):
     course, editor, outline, st, act = access.course, access.editor, access.outline, access.state, access.activity
     if act.kind == "quiz":
         return redirect(url_for("quizzes.quiz", activity_id=act.id))
+    if act.kind == "discussion":  # a module's discussion: its thread list (elearn/discussions/kind.py)
+        return redirect(url_for("discussions.forum", slug=course.slug, module=act.module_id))
     if act.kind == "workshop":
         from ..workshops.models import Workshop
 
