@@ -145,7 +145,7 @@ def mark_answer(thread, post, *, answer=True) -> None:
 
 def _tell_progress(user, thread, now):
     """A post may complete a discussion activity of the thread's module (``kind.DiscussionKind``)."""
-    if thread.module_id is None:
+    if thread.module_id is None or user.role != "trainee":
         return
     from ..core.signals import tell_facts_changed
 

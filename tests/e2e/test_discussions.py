@@ -102,3 +102,17 @@ def test_xss_corpus_runs_nothing_when_staff_open_the_thread(signed_in, live_serv
         assert bodies and all(dangerous(b) == [] for b in bodies), [b for b in bodies if dangerous(b)]
         assert staff.locator("main script, main iframe, main svg, main math, main form[action^=javascript]").count() == 0
     assert dialogs == []
+
+
+def test_forum_and_thread_pages_stay_within_the_page_budget(session_states, new_context, signed_in):
+    from .test_budget import check_budget, cold_load
+
+    forum = f"/discuss/{SLUG}"
+    page, response, meter = cold_load(new_context, forum, storage_state=session_states.get("trainee"))
+    check_budget(page, response, meter, f"{forum} (trainee)", forum)
+    look = signed_in("trainee").new_page()
+    look.goto(forum + "?q=noi+quy")
+    href = look.locator("ul.threads a").first.get_attribute("href")  # the demo's answered question
+    page, response, meter = cold_load(new_context, href, storage_state=session_states.get("instructor"))
+    check_budget(page, response, meter, f"{href} (instructor)", href)
+    assert "Câu trả lời được chọn" in page.locator("main").inner_text()
