@@ -141,6 +141,7 @@ def _register_blueprints(app):
     http.register(app)  # the bounded <int:…> converter must be in place before any rule is added
     from .auth import bp as auth_bp
     from .courses import bp as courses_bp
+    from .discussions import bp as discussions_bp
     from .home import bp as home_bp
     from .orgs import bp as orgs_bp
     from .progress import bp as progress_bp
@@ -156,6 +157,7 @@ def _register_blueprints(app):
     app.register_blueprint(progress_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(discussions_bp)
     api.init_app(app)
 
 
@@ -164,13 +166,14 @@ def _register_cli(app):
     from .cataloguing.cli import cataloguing_cli
     from .curriculum.cli import courses_cli
     from .demo.cli import demo_cli
+    from .discussions.cli import discussions_cli
     from .orgs.cli import orgs_cli
     from .progress.cli import progress_cli
     from .quizzes.cli import questions_cli, quizzes_cli
     from .workshops.cli import reminders_cli
 
     for group in (orgs_cli, users_cli, tokens_cli, courses_cli, questions_cli, quizzes_cli, progress_cli,
-                  reminders_cli, demo_cli, cataloguing_cli):
+                  reminders_cli, demo_cli, cataloguing_cli, discussions_cli):
         app.cli.add_command(group)
     from .backup import init_app as init_backup
     init_backup(app)  # `backup create|restore` and `uploads clean`

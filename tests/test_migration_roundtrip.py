@@ -23,7 +23,9 @@ from tests.conftest import TEST_DB_URL, _config
 # Tables that must hold rows before the round trip, so that the test cannot pass on an empty database.
 MUST_HAVE_ROWS = ["org_units", "users", "courses", "modules", "activities", "lessons", "questions", "quizzes",
                   "quiz_attempts", "attempt_answers", "registrations", "certificates", "course_progress",
-                  "activity_progress", "workshops", "workshop_sessions", "api_tokens", "password_resets"]
+                  "activity_progress", "workshops", "workshop_sessions", "api_tokens", "password_resets",
+                  "forum_threads", "forum_posts", "forum_post_revisions", "forum_reports", "forum_audit",
+                  "forum_subscriptions", "forum_reads", "forum_visits", "forum_mails", "forum_attachments"]
 
 
 @pytest.fixture
@@ -101,6 +103,26 @@ def _populate(app):
     accounts.create_token(manager, "báo cáo")
     db.session.commit()
     accounts.start_password_reset(other.email)
+    db.session.commit()
+    _populate_discussions(trainee, other, instructor)
+
+
+def _populate_discussions(trainee, other, instructor):
+    """The demo's threads, plus an edit, a report, a moderation, a visit, a queued mail, an attachment."""
+    from elearn.courses.models import Course
+    from elearn.discussions import moderation, services
+    from elearn.discussions.models import Attachment, Post, Thread
+    from elearn.extensions import db
+
+    thread = db.session.scalars(select(Thread).order_by(Thread.id)).first()
+    post = services.reply(other, thread, body="Cảm ơn cô.")
+    services.edit_post(other, post, thread, body="Cảm ơn cô nhiều.")
+    moderation.report(trainee, post, "nhầm chủ đề")
+    moderation.moderate_thread(instructor, thread, "pin")
+    services.visit(trainee, db.session.get(Course, thread.course_id))
+    db.session.add(Attachment(post_id=post.id, stored_name="0" * 32 + ".pdf", original_name="noi-quy.pdf",
+                              mime="application/pdf", size=10))
+    assert db.session.scalar(select(Post.id).where(Post.thread_id == thread.id))
     db.session.commit()
 
 

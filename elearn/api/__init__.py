@@ -75,6 +75,7 @@ def init_app(app):
             "yêu cầu có NUL bị từ chối (422, hoặc 400 nếu nằm trong địa chỉ).")},
     })
     from . import courses, progress, quizzes, reports, views, workshops  # noqa: F401
+    from ..discussions import api as discussions_api  # noqa: F401
 
     api.init_app(app)
     api.register_blueprint(bp)  # the spec (/api/v1/openapi.json) is served by the Api itself, read-only

@@ -23,6 +23,25 @@ ALLOWED_ATTRIBUTES = {
     "source": {"src", "type"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Content the browser fetches by itself (images, audio, video) comes only from the platform's own
+# addresses: a relative URL or an absolute path, never another host (no tracking pixels, no
+# mixed content, nothing that changes after review).
+EMBED_ATTRIBUTES = {("img", "src"), ("audio", "src"), ("video", "src"), ("video", "poster"), ("source", "src")}
+
+
+def own_address(url: str) -> bool:
+    """True for a URL on this site: no scheme, no host (``/u/x.png``, ``x.png``), never ``//host``."""
+    url = "".join(ch for ch in (url or "") if ch > " ")  # browsers drop tabs and newlines in URLs
+    if not url or url.startswith(("//", "\\", "/\\")) or "\\" in url:
+        return False
+    head = url.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return ":" not in head
+
+
+def _attribute_filter(tag, attr, value):
+    if (tag, attr) in EMBED_ATTRIBUTES and not own_address(value):
+        return None
+    return value
 
 
 def clean_html(html: str | None) -> str:
@@ -36,6 +55,7 @@ def clean_html(html: str | None) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_attribute_filter,
     )
 
 

@@ -144,6 +144,9 @@ def load_cmd(reset_passwords):
     printed = load_accounts(reset_passwords)
     report = load_courses()
     load_workshop()
+    from ..discussions.demo import load_demo_threads
+
+    load_demo_threads()
     db.session.commit()
     click.echo(f"Đã nạp {len(ORG_TREE)} đơn vị trình diễn và {len(report.courses)} khoá học.")
     if printed:

@@ -1,0 +1,31 @@
+"""The dashboard's discussion lines: per course, posts new since the last visit to its forum, and
+for staff the questions still unanswered (their to-do list)."""
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from ..courses import services as courses
+from . import bp, loaders, services
+
+
+@bp.app_template_global("forum_news")
+def forum_news():
+    """[(course, new posts, unanswered questions or None)] for the signed-in user's courses."""
+    if not current_user.is_authenticated:
+        return []
+    if current_user.role in ("instructor", "admin"):
+        mine = courses.staff_courses(current_user)
+    elif current_user.role == "manager":
+        mine = courses.overseen_courses(current_user)
+    else:
+        mine = courses.my_courses(current_user)[0]
+    out = []
+    for course in mine[:20]:
+        try:
+            access = loaders.forum_access(course)
+        except HTTPException:
+            continue
+        new = services.new_since_last_visit(current_user, access)
+        todo = services.unanswered_count(access) if access.moderator else None
+        if new or todo:
+            out.append((course, new, todo))
+    return out
