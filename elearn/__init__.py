@@ -196,7 +196,7 @@ def _register_request_hooks(app):
 def _register_template_helpers(app):
     from .auth.forms import ConfirmForm, LanguageForm
     from .auth.permissions import can_use_admin_pages
-    from .auth.services import role_label
+    from .auth.roles import role_label
     from .core.timeutil import format_date, format_datetime
 
     app.jinja_env.filters["date"] = format_date

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..auth.permissions import teaches
 from ..courses.models import ActivityProgress, Course
 from ..courses.services import enrolled_filter
 from ..core.text import vi_collate
@@ -56,7 +57,7 @@ def my_progress():
 def user_progress(user_id):
     """Tiến độ của một người dùng (quản lý: chỉ trong cây đơn vị của mình)"""
     user = db.session.get(User, user_id)
-    if user is None or not can_view_progress_of(current_user, user) or current_user.role == "instructor":
+    if user is None or not can_view_progress_of(current_user, user) or teaches(current_user):
         abort(404, message="Không tìm thấy người dùng trong phạm vi của bạn.")
     return _progress_of(user)
 

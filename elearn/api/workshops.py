@@ -8,11 +8,10 @@ from ..auth.models import User
 from ..core.errors import ServiceError
 from ..courses import services as courses
 from ..courses.models import Course
-from ..courses.permissions import can_edit_course
 from ..extensions import db
-from ..orgs.permissions import can_view_org
 from ..workshops import attendance as attendance_service
 from ..workshops import services
+from ..workshops.permissions import can_manage_workshop, can_view_attendance_of, can_view_unit_attendance
 from ..workshops.models import Attendance, Registration, Workshop, WorkshopSession
 from . import bp, links
 from .schemas import AttendanceRowSchema, CheckinSchema, ErrorSchema, RegistrationSchema, WorkshopSchema
@@ -115,13 +114,13 @@ def attendance(workshop_id):
     if ws is None:
         abort(404, message="Không tìm thấy lớp tập huấn.")
     course = db.session.get(Course, ws.course_id)
-    staff = can_edit_course(current_user, course, courses.is_staff(current_user, course))
-    if not staff and current_user.role != "manager":
+    staff = can_manage_workshop(current_user, course, is_staff=courses.is_staff(current_user, course))
+    if not can_view_unit_attendance(current_user, staff=staff):
         abort(403, message="Bạn không xem được điểm danh của lớp này.")
     users = db.session.scalars(select(User).join(Registration, Registration.user_id == User.id).where(
         Registration.workshop_id == ws.id, Registration.status == "booked")).all()
     if not staff:
-        users = [u for u in users if can_view_org(current_user, u.org)]
+        users = [u for u in users if can_view_attendance_of(current_user, u, staff=staff)]
     ids = [s.id for s in ws.sessions]
     marks = {}
     for sid, uid, status in db.session.execute(select(Attendance.session_id, Attendance.user_id, Attendance.status)

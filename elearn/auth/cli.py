@@ -9,7 +9,7 @@ from ..core.seclog import security_event
 from ..extensions import db
 from ..orgs.services import get_by_code
 from . import services
-from .models import ROLES
+from .roles import ROLES
 
 users_cli = AppGroup("users", help="Tài khoản người dùng.")
 tokens_cli = AppGroup("tokens", help="Mã truy cập API cá nhân.")

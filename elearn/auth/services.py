@@ -18,18 +18,10 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.services import get_by_code, read_csv_rows, scope_to_viewer
-from .models import ROLES, ApiToken, Invitation, PasswordReset, User, UserNameKey
+from .models import ApiToken, Invitation, PasswordReset, User, UserNameKey
+from .roles import ROLES, role_label
 
 _DUMMY_HASHES = {}
-
-
-def role_label(role: str) -> str:
-    return {
-        "trainee": _("Học viên"),
-        "instructor": _("Giảng viên"),
-        "manager": _("Quản lý"),
-        "admin": _("Quản trị"),
-    }.get(role, role)
 
 
 def normalize_email(email: str) -> str:
@@ -171,7 +163,7 @@ def list_users(viewer, *, q: str = "", org_id: int | None = None, role: str | No
     if org_id:
         stmt = stmt.where(User.org_id == org_id)
     if role in ROLES:
-        stmt = stmt.where(User.role == role)
+        stmt = stmt.filter_by(role=role)
     # Vietnamese order (given name first) in SQL, so page boundaries agree with it: the stored key
     key = func.coalesce(UserNameKey.sort_key, "")
     return stmt.outerjoin(UserNameKey, UserNameKey.user_id == User.id).order_by(key, User.id)

@@ -19,7 +19,8 @@ from . import bp, services
 from .forms import (ChangePasswordForm, ConfirmForm, ForgotForm, ImportConfirmForm, ImportUploadForm,
                     LanguageForm, LoginForm, NewPasswordForm, TokenForm, UserForm, role_choices)
 from .models import User
-from .permissions import can_import_users, can_list_users, can_manage_users, can_resend_invitation
+from .permissions import (can_change_own_admin_rights, can_import_users, can_list_users, can_manage_users,
+                          can_resend_invitation)
 
 
 @login.user_loader
@@ -257,7 +258,7 @@ def admin_users():
 @login_required
 def scoped_users():
     """Managers: the (read-only) accounts of their subtree, where they re-send expired invitations."""
-    if current_user.role == "admin":
+    if can_manage_users(current_user):
         return redirect(url_for("auth.admin_users"))
     if not can_list_users(current_user):
         abort(403)
@@ -283,7 +284,7 @@ def admin_user_invite(user_id):
     user = db.get_or_404(User, user_id)
     if not can_resend_invitation(current_user, user):
         abort(403)
-    back = url_for("auth.admin_users" if current_user.role == "admin" else "auth.scoped_users")
+    back = url_for("auth.admin_users" if can_manage_users(current_user) else "auth.scoped_users")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -404,7 +405,7 @@ def admin_user_edit(user_id):
     form.role.choices = role_choices()
     form.org_id.choices = _org_choices(current_user, keep=user.org)
     if form.validate_on_submit():
-        if user.id == current_user.id and (not form.active.data or form.role.data != "admin"):
+        if not can_change_own_admin_rights(current_user, user, new_role=form.role.data, active=form.active.data):
             form.form_errors.append(_("Bạn không thể tự khoá hoặc tự bỏ quyền quản trị của mình."))
         else:
             old_role, was_active = user.role, user.active
@@ -416,7 +417,7 @@ def admin_user_edit(user_id):
                 err.show_on(form)
             else:
                 db.session.commit()
-                if user.role != old_role:
+                if old_role != user.role:
                     security_event("role_changed", user_id=user.id, email=user.email, old=old_role, new=user.role,
                                    by=current_user.id)
                 if was_active and not user.active:

@@ -10,7 +10,7 @@ from sqlalchemy import func, literal, select, update
 from ..core.errors import ServiceError
 from ..extensions import db
 from .models import OrgUnit
-from .permissions import scope_root
+from .permissions import scope_root, sees_subtree
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -31,7 +31,7 @@ def scope_to_viewer(stmt, org_id_column, viewer):
     root = scope_root(viewer)
     if root is None:
         return stmt
-    if viewer.role == "manager":
+    if sees_subtree(viewer):
         return stmt.where(org_id_column.in_(subtree_ids(root)))
     return stmt.where(org_id_column == root.id)
 

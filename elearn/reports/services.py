@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_, select, true, false
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
+from ..auth.permissions import learners_only
 from ..core.text import vi_collate
 from ..core.timeutil import utcnow
 from ..courses.models import Activity, Course, Enrolment, Module
@@ -25,13 +26,14 @@ from ..orgs.models import OrgUnit
 from ..progress.models import Certificate, CourseProgress, ModuleProgress
 from ..progress.rules import due_end_utc
 from ..workshops.models import Attendance, Workshop, WorkshopSession
+from ..workshops.states import CAME
 from ..auth.models import UserNameKey
 
 STATES = ("not_started", "in_progress", "completed")
 UNIT_SORTS = ("name", "enrolled", "not_started", "in_progress", "completed", "completion_rate",
               "average_grade", "attendance_rate", "overdue")
 TRAINEE_SORTS = ("name", "unit", "state", "percent", "grade", "last_activity")
-ATTENDED = ("present", "late")
+ATTENDED = CAME
 
 
 # --- who is enrolled ---------------------------------------------------------------------------
@@ -59,7 +61,7 @@ def _enrolled_conditions(course: Course, unit: OrgUnit, user_org, paths=None):
         inside = [p for p in paths if p.startswith(unit.path)]
         by_org = or_(*[user_org.path.startswith(p) for p in inside]) if inside else false()
     by_user = select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.user_id == User.id).exists()
-    return (User.active.is_(True), User.role == "trainee", user_org.path.startswith(unit.path),
+    return (User.active.is_(True), learners_only(User), user_org.path.startswith(unit.path),
             or_(by_org, by_user))
 
 
@@ -508,7 +510,7 @@ def annual_review(unit: OrgUnit, year: int):
     rows = {c.id: AnnualRow(c.id, c.code, c.name, False, YearFigures(), YearFigures()) for c in children}
     self_row = AnnualRow(unit.id, unit.code, unit.name, True, YearFigures(), YearFigures())
     o = aliased(OrgUnit, name="user_org")
-    in_tree = (User.role == "trainee", User.active.is_(True), o.path.startswith(unit.path))
+    in_tree = (learners_only(User), User.active.is_(True), o.path.startswith(unit.path))
 
     def rows_for(org_id):
         return rows.get(bucket_of.get(org_id), self_row)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from . import bp, charts, loaders, services
+from .permissions import can_review_units
 
 
 def _state_labels():
@@ -35,7 +36,7 @@ def completion():
     ctx["rows"] = services.sort_unit_rows(rows, req.sort, req.desc)
     ctx["bar_chart"] = charts.completion_bars(report.rows)
     ctx["month_chart"] = charts.monthly_columns(services.completions_by_month(req.course, req.unit))
-    return render_template("reports/completion.html", **ctx)
+    return render_template("reports/completion.html", can_review_units=can_review_units(current_user), **ctx)
 
 
 @bp.route("/completion/trainees/<int:user_id>")

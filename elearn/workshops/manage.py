@@ -16,14 +16,14 @@ from ..core.timeutil import local_to_utc, to_local
 from ..courses import loaders as course_loaders
 from ..courses import services as courses
 from ..courses.models import Activity, Course, Module
-from ..courses.permissions import can_edit_course
 from ..extensions import db
 from ..orgs.models import OrgUnit
-from ..orgs.permissions import can_view_org
 from ..orgs.services import tree_rows, visible_units
 from ..core.http import db_int
 from . import bp, loaders, services
 from .forms import SessionForm, WorkshopForm
+from .permissions import (can_approve, can_approve_registration, can_manage_workshop, can_sign_up_unit,
+                          can_sign_up_units)
 from .models import Registration, Workshop, WorkshopSession, WorkshopTarget
 
 
@@ -235,14 +235,14 @@ def registrations(workshop_id):
 @login_required
 def approvals():
     """Managers approve or decline sign-up requests of trainees in their subtree."""
-    if current_user.role not in ("manager", "admin"):
+    if not can_approve(current_user):
         abort(403)
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
         reg = db.get_or_404(Registration, request.form.get("registration", type=db_int) or 0)
         user = db.session.get(User, reg.user_id)
-        if not can_view_org(current_user, user.org):
+        if not can_approve_registration(current_user, user):
             abort(404)
         try:
             services.decide(reg, request.form.get("action") == "approve", current_user)
@@ -267,13 +267,13 @@ def bulk(workshop_id):
     """A manager (or the course staff) signs up a whole unit of their tree."""
     ws = loaders.load_workshop(workshop_id)  # as its page: hidden workshops are a 404
     course = db.session.get(Course, ws.course_id)
-    staff = can_edit_course(current_user, course, courses.is_staff(current_user, course))
-    if not staff and current_user.role != "manager":
+    staff = can_manage_workshop(current_user, course, is_staff=courses.is_staff(current_user, course))
+    if not can_sign_up_units(current_user, staff=staff):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     unit = db.get_or_404(OrgUnit, request.form.get("unit", type=db_int) or 0)
-    if not staff and not can_view_org(current_user, unit):
+    if not can_sign_up_unit(current_user, unit, staff=staff):
         abort(404)
     try:
         counts = services.bulk_sign_up(current_user, ws.id, unit)

@@ -11,12 +11,12 @@ from ..core.errors import ServiceError
 from ..core.timeutil import format_datetime, utcnow
 from ..courses import services as courses
 from ..courses.models import Course
-from ..courses.permissions import can_edit_course
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.services import read_csv_rows
 from . import attendance, bp
 from .manage import _staff_ws
+from .permissions import attendance_scope, can_manage_workshop, can_view_unit_attendance
 from .models import ATTENDANCE, Attendance, Registration, Workshop, WorkshopSession
 
 
@@ -143,10 +143,11 @@ def units(workshop_id):
     """Attendance % per unit, for staff and for managers (their subtree only)."""
     ws = db.get_or_404(Workshop, workshop_id)
     course = db.session.get(Course, ws.course_id)
-    staff = can_edit_course(current_user, course, courses.is_staff(current_user, course))
-    if not staff and current_user.role != "manager":
+    staff = can_manage_workshop(current_user, course, is_staff=courses.is_staff(current_user, course))
+    if not can_view_unit_attendance(current_user, staff=staff):
         abort(403)
-    return render_template("workshops/units.html", ws=ws, rows=attendance_by_unit(ws, None if staff else current_user))
+    return render_template("workshops/units.html", ws=ws,
+                           rows=attendance_by_unit(ws, attendance_scope(current_user, staff=staff)))
 
 
 def attendance_by_unit(ws, manager=None):
