@@ -5,6 +5,7 @@ from ..auth.permissions import is_admin, oversees_units, teaches
 from ..auth.roles import ROLES, Role
 from ..extensions import db
 from ..orgs.models import OrgUnit
+from ..orgs.services import ancestors
 from ..courses import services as course_services
 from ..progress.dashboard import dashboard, upcoming_sessions
 from . import bp, services
@@ -15,7 +16,7 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login_view"))
     user = current_user
-    ctx = {"chain": services.ancestors(user.org)}
+    ctx = {"chain": ancestors(user.org)}
     if is_admin(user):
         ctx["by_role"], ctx["roles"] = services.counts_by_role(None), ROLES
         ctx["unit_count"] = db.session.query(OrgUnit).count()

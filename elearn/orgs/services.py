@@ -149,14 +149,24 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit | None) -> None:
     db.session.expire_all()
 
 
-def user_counts_by_unit(root: OrgUnit | None):
-    """{unit_id: number of active users directly in it}, for ``root``'s subtree (all if None)."""
-    from ..auth.models import User
+def ancestors(unit: OrgUnit):
+    """The chain from the root down to ``unit`` (one query)."""
+    ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+    units = {u.id: u for u in db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}
+    return [units[i] for i in ids if i in units]
 
-    stmt = select(User.org_id, func.count(User.id)).where(User.active.is_(True)).group_by(User.org_id)
-    if root is not None:
-        stmt = stmt.where(User.org_id.in_(subtree_ids(root)))
-    return dict(db.session.execute(stmt).all())
+
+def member_counts(root: OrgUnit | None = None) -> dict:
+    """{unit_id: active accounts directly in it}, for ``root``'s subtree (all if None).
+
+    Orgs sit below the accounts and do not import them: the layer above that knows both (home)
+    answers the ``unit_members_wanted`` signal."""
+    from ..core.signals import unit_members_wanted
+
+    counts = {}
+    for _receiver, answer in unit_members_wanted.send(root):
+        counts.update(answer or {})
+    return counts
 
 
 # --- CSV import --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from ..courses import services as courses
 from ..courses.models import Course
 from ..extensions import db
 from ..orgs.models import OrgUnit
-from ..orgs.services import get_by_code
+from ..orgs.services import ancestors, get_by_code
 from . import services
 from .permissions import (can_use_reports, can_view_report, can_view_trainee_report, is_reported_on,
                           reports_on_taught_courses_only, scope_unit)
@@ -141,8 +141,6 @@ def load_trainee(user, course, trainee_id):
 
 def scope_chain(user, unit):
     """The breadcrumb: the units from the top of ``user``'s scope down to ``unit``."""
-    from ..home.services import ancestors
-
     chain = ancestors(unit)
     top = scope_unit(user)
     if top is not None:
