@@ -70,9 +70,9 @@ class ManualDoneSchema(Schema):
 def _mark(activity_id, done):
     from ..core.errors import ServiceError
     from ..progress.services import mark_manual
-    from .courses import _activity
+    from .courses import load_activity_or_abort
 
-    access = _activity(activity_id)  # the shared loader: hidden 404, locked 403
+    access = load_activity_or_abort(activity_id)  # the shared loader: hidden 404, locked 403
     if not access.enrolled:
         abort(404, message="Không tìm thấy hoạt động.")
     try:

@@ -1,12 +1,11 @@
 """Org-unit queries and changes. The one place that scopes queries to a subtree."""
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, select, update
 
+from ..core.csvread import read_rows
 from ..core.errors import ServiceError
 from ..extensions import db
 from .models import OrgUnit
@@ -179,34 +178,6 @@ class ImportResult:
     errors: list = field(default_factory=list)  # (line, message)
 
 
-def read_csv_rows(data: bytes | str, expected: tuple[str, ...]):
-    """Yield (line_number, row dict) from CSV text with the ``expected`` header.
-
-    Raises ServiceError for an unreadable file or a wrong header.
-    """
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ServiceError(_("Tệp CSV phải được lưu với mã UTF-8.")) from None
-    reader = csv.reader(io.StringIO(data))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ServiceError(_("Tệp CSV trống.")) from None
-    header = [h.strip().lower() for h in header]
-    if tuple(header[: len(expected)]) != expected:
-        raise ServiceError(_("Dòng tiêu đề phải là: %(cols)s", cols=",".join(expected)))
-    rows = []
-    for row in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in row):
-            continue
-        row = row + [""] * (len(expected) - len(row))
-        rows.append((line, {k: row[i].strip() for i, k in enumerate(expected)}))
-    return rows
-
-
 def import_units(data) -> ImportResult:
     """Import ``code,name,parent_code`` rows: all or nothing, with an error per bad row.
 
@@ -215,7 +186,7 @@ def import_units(data) -> ImportResult:
     bad; the caller commits (or rolls back for a dry run).
     """
     result = ImportResult()
-    rows = read_csv_rows(data, ("code", "name", "parent_code"))
+    rows = read_rows(data, ("code", "name", "parent_code"))
     existing = {u.code: u for u in db.session.scalars(select(OrgUnit))}
     seen = {}
     for line, r in rows:

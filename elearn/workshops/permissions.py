@@ -81,9 +81,5 @@ def attendance_scope(user, *, staff: bool):
     return None if staff else user
 
 
-def can_view_attendance_of(user, trainee, *, staff: bool) -> bool:
-    return staff or can_view_org(user, trainee.org)
-
-
 #: Exposed to every template (registered by the workshops blueprint).
 TEMPLATE_HELPERS = (can_register, can_approve, can_sign_up_units, can_view_unit_attendance)
