@@ -37,6 +37,12 @@ def can_author(user) -> bool:
     return _has(user, Role.ADMIN, Role.INSTRUCTOR)
 
 
+def is_staff_member(user) -> bool:
+    """Instructors, managers and admins: not learners, so nothing is locked for them and they have no
+    progress of their own. Anonymous users are not staff."""
+    return _has(user, Role.INSTRUCTOR, Role.MANAGER, Role.ADMIN)
+
+
 def sees_every_unit(user) -> bool:
     """Admins see every unit and every account."""
     return is_admin(user)

@@ -77,3 +77,23 @@ def test_templates_ask_named_requirements(client, auth, make_user, make_org):
     auth.logout()
     auth.login("hv@example.vn")
     assert "Duyệt đăng ký" not in client.get("/workshops/").get_data(as_text=True)
+
+
+def test_named_requirements_per_role(app, make_user):
+    from flask_login import AnonymousUserMixin
+
+    from elearn.auth import permissions as p
+
+    table = {}
+    for role in ROLES:
+        user = make_user(role=role)
+        table[role] = [name for name in ("is_admin", "is_learner", "oversees_units", "teaches", "can_author",
+                                         "can_oversee_or_admin", "is_staff_member") if getattr(p, name)(user)]
+    assert table == {
+        "trainee": ["is_learner"],
+        "instructor": ["teaches", "can_author", "is_staff_member"],
+        "manager": ["oversees_units", "can_oversee_or_admin", "is_staff_member"],
+        "admin": ["is_admin", "can_author", "can_oversee_or_admin", "is_staff_member"],
+    }
+    anonymous = AnonymousUserMixin()
+    assert not any(getattr(p, name)(anonymous) for name in ("is_admin", "is_learner", "is_staff_member"))
