@@ -158,6 +158,9 @@ def _register_blueprints(app):
     app.register_blueprint(workshops_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(discussions_bp)
+    # Features above the API layer add their routes to the API blueprint before it is registered.
+    from .discussions import api as _discussions_api  # noqa: F401
+
     api.init_app(app)
 
 
@@ -199,7 +202,7 @@ def _register_request_hooks(app):
 def _register_template_helpers(app):
     from .auth.forms import ConfirmForm, LanguageForm
     from .auth.permissions import can_use_admin_pages
-    from .auth.services import role_label
+    from .auth.roles import role_label
     from .core.timeutil import format_date, format_datetime
 
     app.jinja_env.filters["date"] = format_date

@@ -60,6 +60,7 @@ def _foreign_key_problems():
 
 
 def _populate(app):
+    from elearn.auth import links
     from elearn.auth import services as accounts
     from elearn.courses.models import Activity, Course
     from elearn.extensions import db
@@ -102,7 +103,7 @@ def _populate(app):
 
     accounts.create_token(manager, "báo cáo")
     db.session.commit()
-    accounts.start_password_reset(other.email)
+    links.start_password_reset(other.email)
     db.session.commit()
     _populate_discussions(trainee, other, instructor)
 

@@ -74,8 +74,7 @@ def init_app(app):
             "Thời gian theo RFC 3339, có múi giờ (Z). Chuỗi không được chứa ký tự NUL (U+0000): "
             "yêu cầu có NUL bị từ chối (422, hoặc 400 nếu nằm trong địa chỉ).")},
     })
-    from . import courses, progress, quizzes, reports, views, workshops  # noqa: F401
-    from ..discussions import api as discussions_api  # noqa: F401
+    from . import accounts, courses, progress, quizzes, reports, workshops  # noqa: F401
 
     api.init_app(app)
     api.register_blueprint(bp)  # the spec (/api/v1/openapi.json) is served by the Api itself, read-only

@@ -68,13 +68,13 @@ def get_course(slug):
 @bp.alt_response(404, schema=ErrorSchema, description="Không có hoặc không được xem")
 def get_lesson(lesson_id):
     """Nội dung một bài học (HTML đã làm sạch)"""
-    access = _activity(lesson_id, kind=LESSON.name, missing="Không tìm thấy bài học.")
+    access = load_activity_or_abort(lesson_id, kind=LESSON.name, missing="Không tìm thấy bài học.")
     act, course = access.activity, access.course
     return {"id": act.id, "title": act.title, "course": course.slug, "module": access.module.slug,
             "minutes": act.lesson.minutes, "body_html": act.lesson.body_html, "sources": act.lesson.sources}
 
 
-def _activity(activity_id, *, kind=None, missing="Không tìm thấy hoạt động."):
+def load_activity_or_abort(activity_id, *, kind=None, missing="Không tìm thấy hoạt động."):
     """The activity through the shared loader; its refusals as this API's JSON errors."""
     try:
         return loaders.load_activity(activity_id, kind=kind)

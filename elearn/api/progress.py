@@ -5,6 +5,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..auth.permissions import teaches
 from ..courses.models import ActivityProgress, Course
 from ..courses.services import enrolled_filter
 from ..core.text import vi_collate
@@ -56,7 +57,7 @@ def my_progress():
 def user_progress(user_id):
     """Tiến độ của một người dùng (quản lý: chỉ trong cây đơn vị của mình)"""
     user = db.session.get(User, user_id)
-    if user is None or not can_view_progress_of(current_user, user) or current_user.role == "instructor":
+    if user is None or not can_view_progress_of(current_user, user) or teaches(current_user):
         abort(404, message="Không tìm thấy người dùng trong phạm vi của bạn.")
     return _progress_of(user)
 
@@ -69,9 +70,9 @@ class ManualDoneSchema(Schema):
 def _mark(activity_id, done):
     from ..core.errors import ServiceError
     from ..progress.services import mark_manual
-    from .courses import _activity
+    from .courses import load_activity_or_abort
 
-    access = _activity(activity_id)  # the shared loader: hidden 404, locked 403
+    access = load_activity_or_abort(activity_id)  # the shared loader: hidden 404, locked 403
     if not access.enrolled:
         abort(404, message="Không tìm thấy hoạt động.")
     try:

@@ -7,7 +7,7 @@ exports: a unit or course outside the caller's scope is 404, trainees get 403, b
 import marshmallow as ma
 from flask_login import current_user
 
-from ..reports import loaders, services
+from ..reports import loaders, services, trainees
 from ..reports.permissions import grades_visible
 from . import bp
 from .schemas import ErrorSchema, Schema, UtcDateTime
@@ -116,7 +116,7 @@ def completion_report(args):
 def completion_trainees(args):
     """Mỗi học viên ghi danh một dòng (theo thứ tự tên tiếng Việt, phân trang)"""
     req = _load(args, "trainee")
-    page = services.trainee_page(req.course, req.unit, page=args["page"], per_page=args["per_page"],
+    page = trainees.trainee_page(req.course, req.unit, page=args["page"], per_page=args["per_page"],
                                  show_grades=grades_visible(services.course_quizzes(req.course)), **req.filters())
     return {**_refs(req), "page": page.page, "per_page": page.per_page, "total": page.total,
             "rows": [t.as_dict() for t in page.items]}

@@ -2,18 +2,16 @@
 for their own units)."""
 from flask_login import current_user
 from flask_smorest import abort
-from sqlalchemy import select
 
-from ..auth.models import User
 from ..core.errors import ServiceError
 from ..courses import services as courses
 from ..courses.models import Course
-from ..courses.permissions import can_edit_course
 from ..extensions import db
-from ..orgs.permissions import can_view_org
 from ..workshops import attendance as attendance_service
 from ..workshops import services
-from ..workshops.models import Attendance, Registration, Workshop, WorkshopSession
+from ..workshops import attendance_records as records
+from ..workshops.permissions import attendance_scope, can_manage_workshop, can_view_unit_attendance
+from ..workshops.models import Workshop, WorkshopSession
 from . import bp, links
 from .schemas import AttendanceRowSchema, CheckinSchema, ErrorSchema, RegistrationSchema, WorkshopSchema
 
@@ -115,17 +113,9 @@ def attendance(workshop_id):
     if ws is None:
         abort(404, message="Không tìm thấy lớp tập huấn.")
     course = db.session.get(Course, ws.course_id)
-    staff = can_edit_course(current_user, course, courses.is_staff(current_user, course))
-    if not staff and current_user.role != "manager":
+    staff = can_manage_workshop(current_user, course, is_staff=courses.is_staff(current_user, course))
+    if not can_view_unit_attendance(current_user, staff=staff):
         abort(403, message="Bạn không xem được điểm danh của lớp này.")
-    users = db.session.scalars(select(User).join(Registration, Registration.user_id == User.id).where(
-        Registration.workshop_id == ws.id, Registration.status == "booked")).all()
-    if not staff:
-        users = [u for u in users if can_view_org(current_user, u.org)]
-    ids = [s.id for s in ws.sessions]
-    marks = {}
-    for sid, uid, status in db.session.execute(select(Attendance.session_id, Attendance.user_id, Attendance.status)
-                                               .where(Attendance.session_id.in_(ids))) if ids else []:
-        marks[(uid, sid)] = status
+    rows = records.attendance_list(ws, attendance_scope(current_user, staff=staff))
     return [{"user_id": u.id, "name": u.name, "org": u.org.code,
-             "sessions": {str(s): marks.get((u.id, s)) for s in ids}} for u in users]
+             "sessions": {str(s): status for s, status in marks.items()}} for u, marks in rows]

@@ -8,8 +8,8 @@ from ..core.errors import ServiceError
 from ..core.seclog import security_event
 from ..extensions import db
 from ..orgs.services import get_by_code
-from . import services
-from .models import ROLES
+from . import imports, services
+from .roles import ROLES
 
 users_cli = AppGroup("users", help="Tài khoản người dùng.")
 tokens_cli = AppGroup("tokens", help="Mã truy cập API cá nhân.")
@@ -53,7 +53,7 @@ def import_cmd(file, dry_run, invite):
 
     def importer(data):
         try:
-            return services.import_users(data, filename=file.name, invite=invite and not dry_run)
+            return imports.import_users(data, filename=file.name, invite=invite and not dry_run)
         except MailError as exc:
             db.session.rollback()
             click.echo(f"{file.name}: chưa gửi được thư mời ({exc}); không tạo tài khoản nào.", err=True)

@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..core.once import OnceMixin
-from .models import ROLES
+from .roles import ROLES, role_label
 
 
 class LoginForm(Form):
@@ -45,8 +45,6 @@ class ConfirmForm(Form):
 
 
 def role_choices():
-    from .services import role_label
-
     return [(r, role_label(r)) for r in ROLES]
 
 

@@ -8,8 +8,7 @@ from ..core.namekey import name_sort_key
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..orgs.models import OrgUnit
-
-ROLES = ("trainee", "instructor", "manager", "admin")
+from .roles import ROLES, Role
 
 
 class User(UserMixin, db.Model):
@@ -19,7 +18,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255), default="")
-    role: Mapped[str] = mapped_column(String(20), default="trainee")
+    role: Mapped[str] = mapped_column(String(20), default=Role.TRAINEE.value)
     org_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
@@ -33,7 +32,7 @@ class User(UserMixin, db.Model):
     org: Mapped[OrgUnit] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (
-        CheckConstraint("role IN ('trainee', 'instructor', 'manager', 'admin')", name="role"),
+        CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")", name="role"),
     )
 
     @property

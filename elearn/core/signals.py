@@ -22,6 +22,12 @@ course_rules_changed = _signals.signal("course-rules-changed")
 content_changed = _signals.signal("content-changed")
 
 
+#: The org tree page asks how many active accounts each unit holds. Orgs sit below auth, so the
+#: answer comes from above: home answers. sender: the root unit (None: every unit); each receiver
+#: returns {unit_id: count}.
+unit_members_wanted = _signals.signal("unit-members-wanted")
+
+
 def tell_facts_changed(course_id: int, user_id: int, now=None):
     """Send ``facts_changed`` for one trainee; returns what progress returned (their course row)."""
     results = facts_changed.send(course_id, user_id=user_id, now=now)

@@ -3,6 +3,7 @@ for staff the questions still unanswered (their to-do list)."""
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from ..auth.permissions import can_author, oversees_units
 from ..courses import services as courses
 from . import bp, loaders, services
 
@@ -12,9 +13,9 @@ def forum_news():
     """[(course, new posts, unanswered questions or None)] for the signed-in user's courses."""
     if not current_user.is_authenticated:
         return []
-    if current_user.role in ("instructor", "admin"):
+    if can_author(current_user):
         mine = courses.staff_courses(current_user)
-    elif current_user.role == "manager":
+    elif oversees_units(current_user):
         mine = courses.overseen_courses(current_user)
     else:
         mine = courses.my_courses(current_user)[0]

@@ -16,6 +16,7 @@ from flask import abort, g
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, NotFound
 
+from ..auth.permissions import is_learner, oversees_units
 from ..courses import loaders as course_loaders
 from ..courses import services as courses
 from ..courses.models import Course
@@ -55,11 +56,11 @@ def forum_access(course: Course | None) -> ForumAccess:
     try:
         ca = course_loaders.course_access(course)
     except NotFound:
-        if course is None or current_user.role != "manager" or \
+        if course is None or not oversees_units(current_user) or \
                 course.id not in {c.id for c in courses.overseen_courses(current_user)}:
             raise
         return ForumAccess(course, moderator=False, writer=False)
-    writer = ca.editor or ca.staff or (ca.enrolled and current_user.role == "trainee")
+    writer = ca.editor or ca.staff or (ca.enrolled and is_learner(current_user))
     return ForumAccess(ca.course, moderator=ca.editor, writer=writer)
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
+from ..auth.permissions import is_learner
 from ..core.errors import Conflict, ServiceError
 from ..core.markdown import render
 from ..core.sanitize import strip_tags
@@ -145,7 +146,7 @@ def mark_answer(thread, post, *, answer=True) -> None:
 
 def _tell_progress(user, thread, now):
     """A post may complete a discussion activity of the thread's module (``kind.DiscussionKind``)."""
-    if thread.module_id is None or user.role != "trainee":
+    if thread.module_id is None or not is_learner(user):
         return
     from ..core.signals import tell_facts_changed
 

@@ -2,16 +2,20 @@
 from sqlalchemy import func, select
 
 from ..auth.models import User
+from ..core.signals import unit_members_wanted
 from ..extensions import db
 from ..orgs.models import OrgUnit
-from ..orgs.services import subtree_ids, tree_rows, user_counts_by_unit
+from ..orgs.services import subtree_ids, tree_rows
 
 
-def ancestors(unit: OrgUnit):
-    """The chain from the root down to ``unit`` (one query)."""
-    ids = [int(x) for x in unit.path.strip("/").split("/") if x]
-    units = {u.id: u for u in db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}
-    return [units[i] for i in ids if i in units]
+@unit_members_wanted.connect
+def user_counts_by_unit(root: OrgUnit | None):
+    """{unit_id: number of active users directly in it}, for ``root``'s subtree (all if None).
+    Also the answer to ``unit_members_wanted`` (the org tree page: orgs do not import accounts)."""
+    stmt = select(User.org_id, func.count(User.id)).where(User.active.is_(True)).group_by(User.org_id)
+    if root is not None:
+        stmt = stmt.where(User.org_id.in_(subtree_ids(root)))
+    return dict(db.session.execute(stmt).all())
 
 
 def subtree_summary(root: OrgUnit | None):

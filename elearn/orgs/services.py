@@ -1,16 +1,15 @@
 """Org-unit queries and changes. The one place that scopes queries to a subtree."""
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, select, update
 
+from ..core.csvread import read_rows
 from ..core.errors import ServiceError
 from ..extensions import db
 from .models import OrgUnit
-from .permissions import scope_root
+from .permissions import scope_root, sees_subtree
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -31,7 +30,7 @@ def scope_to_viewer(stmt, org_id_column, viewer):
     root = scope_root(viewer)
     if root is None:
         return stmt
-    if viewer.role == "manager":
+    if sees_subtree(viewer):
         return stmt.where(org_id_column.in_(subtree_ids(root)))
     return stmt.where(org_id_column == root.id)
 
@@ -149,14 +148,24 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit | None) -> None:
     db.session.expire_all()
 
 
-def user_counts_by_unit(root: OrgUnit | None):
-    """{unit_id: number of active users directly in it}, for ``root``'s subtree (all if None)."""
-    from ..auth.models import User
+def ancestors(unit: OrgUnit):
+    """The chain from the root down to ``unit`` (one query)."""
+    ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+    units = {u.id: u for u in db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}
+    return [units[i] for i in ids if i in units]
 
-    stmt = select(User.org_id, func.count(User.id)).where(User.active.is_(True)).group_by(User.org_id)
-    if root is not None:
-        stmt = stmt.where(User.org_id.in_(subtree_ids(root)))
-    return dict(db.session.execute(stmt).all())
+
+def member_counts(root: OrgUnit | None = None) -> dict:
+    """{unit_id: active accounts directly in it}, for ``root``'s subtree (all if None).
+
+    Orgs sit below the accounts and do not import them: the layer above that knows both (home)
+    answers the ``unit_members_wanted`` signal."""
+    from ..core.signals import unit_members_wanted
+
+    counts = {}
+    for _receiver, answer in unit_members_wanted.send(root):
+        counts.update(answer or {})
+    return counts
 
 
 # --- CSV import --------------------------------------------------------------------------------
@@ -169,34 +178,6 @@ class ImportResult:
     errors: list = field(default_factory=list)  # (line, message)
 
 
-def read_csv_rows(data: bytes | str, expected: tuple[str, ...]):
-    """Yield (line_number, row dict) from CSV text with the ``expected`` header.
-
-    Raises ServiceError for an unreadable file or a wrong header.
-    """
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ServiceError(_("Tệp CSV phải được lưu với mã UTF-8.")) from None
-    reader = csv.reader(io.StringIO(data))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ServiceError(_("Tệp CSV trống.")) from None
-    header = [h.strip().lower() for h in header]
-    if tuple(header[: len(expected)]) != expected:
-        raise ServiceError(_("Dòng tiêu đề phải là: %(cols)s", cols=",".join(expected)))
-    rows = []
-    for row in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in row):
-            continue
-        row = row + [""] * (len(expected) - len(row))
-        rows.append((line, {k: row[i].strip() for i, k in enumerate(expected)}))
-    return rows
-
-
 def import_units(data) -> ImportResult:
     """Import ``code,name,parent_code`` rows: all or nothing, with an error per bad row.
 
@@ -205,7 +186,7 @@ def import_units(data) -> ImportResult:
     bad; the caller commits (or rolls back for a dry run).
     """
     result = ImportResult()
-    rows = read_csv_rows(data, ("code", "name", "parent_code"))
+    rows = read_rows(data, ("code", "name", "parent_code"))
     existing = {u.code: u for u in db.session.scalars(select(OrgUnit))}
     seen = {}
     for line, r in rows:

@@ -31,7 +31,7 @@ def _parent_choices(exclude: OrgUnit | None = None):
 @bp.route("/")
 def index():
     units = services.visible_units(current_user, include_archived=True)
-    counts = services.user_counts_by_unit(None)
+    counts = services.member_counts(None)
     return render_template("orgs/index.html", rows=services.tree_rows(units), counts=counts)
 
 

@@ -13,9 +13,10 @@ from ..courses import services as courses
 from ..courses.models import Course
 from ..extensions import db
 from ..orgs.models import OrgUnit
-from ..orgs.services import get_by_code
+from ..orgs.services import ancestors, get_by_code
 from . import services
-from .permissions import can_use_reports, can_view_report, can_view_trainee_report
+from .permissions import (can_use_reports, can_view_report, can_view_trainee_report, is_reported_on,
+                          reports_on_taught_courses_only, scope_unit)
 
 
 class Forbidden(ServiceError):
@@ -44,6 +45,11 @@ class ReportRequest:
                 "level": self.level}
 
 
+def _is_staff(user, course) -> bool:
+    """Whether ``user`` teaches ``course`` (the staff query runs only for instructors)."""
+    return reports_on_taught_courses_only(user) and courses.is_staff(user, course)
+
+
 def require_reports(user):
     if not can_use_reports(user):
         raise Forbidden(_("Bạn không có quyền xem báo cáo."))
@@ -52,7 +58,7 @@ def require_reports(user):
 def report_courses(user):
     """The courses ``user`` may report on: admins and managers every course that is not a draft,
     instructors the courses they teach."""
-    if user.role == "instructor":
+    if reports_on_taught_courses_only(user):
         return [c for c in courses.staff_courses(user)]
     from ..core.text import vi_collate
 
@@ -61,8 +67,8 @@ def report_courses(user):
 
 
 def default_unit(user) -> OrgUnit | None:
-    if user.role == "manager":
-        return user.org
+    if scope_unit(user) is not None:
+        return scope_unit(user)
     return db.session.scalars(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.path)).first()
 
 
@@ -81,7 +87,7 @@ def load_unit(user, code, course=None) -> OrgUnit:
     unit = get_by_code(code) if code else default_unit(user)
     if unit is None:
         raise NotFound(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
-    is_staff = course is not None and user.role == "instructor" and courses.is_staff(user, course)
+    is_staff = course is not None and _is_staff(user, course)
     if not can_view_report(user, unit, course=course, is_staff=is_staff):
         raise NotFound(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
     return unit
@@ -127,19 +133,18 @@ def load_trainee(user, course, trainee_id):
     from ..auth.models import User
 
     trainee = db.session.get(User, trainee_id)
-    is_staff = user.role == "instructor" and courses.is_staff(user, course)
-    if trainee is None or trainee.role != "trainee" or not can_view_trainee_report(user, trainee, is_staff=is_staff):
+    is_staff = _is_staff(user, course)
+    if trainee is None or not is_reported_on(trainee) or not can_view_trainee_report(user, trainee, is_staff=is_staff):
         raise NotFound(_("Không tìm thấy học viên trong phạm vi của bạn."))
     return trainee
 
 
 def scope_chain(user, unit):
     """The breadcrumb: the units from the top of ``user``'s scope down to ``unit``."""
-    from ..home.services import ancestors
-
     chain = ancestors(unit)
-    if user.role == "manager":
-        chain = [u for u in chain if u.is_within(user.org)]
+    top = scope_unit(user)
+    if top is not None:
+        chain = [u for u in chain if u.is_within(top)]
     return chain
 
 

@@ -10,12 +10,12 @@ States of a trainee in a course:
 Overdue: the course's due date has passed and the trainee has not completed.
 """
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select, true, false
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
+from ..auth.permissions import learners_only
 from ..core.text import vi_collate
 from ..core.timeutil import utcnow
 from ..courses.models import Activity, Course, Enrolment, Module
@@ -25,13 +25,13 @@ from ..orgs.models import OrgUnit
 from ..progress.models import Certificate, CourseProgress, ModuleProgress
 from ..progress.rules import due_end_utc
 from ..workshops.models import Attendance, Workshop, WorkshopSession
-from ..auth.models import UserNameKey
+from ..workshops.states import CAME
 
 STATES = ("not_started", "in_progress", "completed")
 UNIT_SORTS = ("name", "enrolled", "not_started", "in_progress", "completed", "completion_rate",
               "average_grade", "attendance_rate", "overdue")
 TRAINEE_SORTS = ("name", "unit", "state", "percent", "grade", "last_activity")
-ATTENDED = ("present", "late")
+ATTENDED = CAME
 
 
 # --- who is enrolled ---------------------------------------------------------------------------
@@ -42,7 +42,7 @@ def enrolment_paths(course: Course):
                               .where(Enrolment.course_id == course.id)).all()
 
 
-def _enrolled_conditions(course: Course, unit: OrgUnit, user_org, paths=None):
+def enrolled_conditions(course: Course, unit: OrgUnit, user_org, paths=None):
     """WHERE conditions on (User, ``user_org`` = the user's OrgUnit alias): active trainees in
     ``unit``'s subtree enrolled in ``course`` by a unit at or above theirs, or by their own row.
 
@@ -59,7 +59,7 @@ def _enrolled_conditions(course: Course, unit: OrgUnit, user_org, paths=None):
         inside = [p for p in paths if p.startswith(unit.path)]
         by_org = or_(*[user_org.path.startswith(p) for p in inside]) if inside else false()
     by_user = select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.user_id == User.id).exists()
-    return (User.active.is_(True), User.role == "trainee", user_org.path.startswith(unit.path),
+    return (User.active.is_(True), learners_only(User), user_org.path.startswith(unit.path),
             or_(by_org, by_user))
 
 
@@ -68,7 +68,7 @@ def enrolled_trainees(course: Course, unit: OrgUnit, paths=None):
     enrolled in ``course`` (through an org-subtree enrolment or an individual one). ``paths``
     (``enrolment_paths(course)``) makes it cheaper on big trees; without it, it stands alone."""
     o = aliased(OrgUnit, name="user_org")
-    return select(User.id).join(o, User.org_id == o.id).where(*_enrolled_conditions(course, unit, o, paths))
+    return select(User.id).join(o, User.org_id == o.id).where(*enrolled_conditions(course, unit, o, paths))
 
 
 def course_due(course: Course):
@@ -146,10 +146,10 @@ def _enrolled_by_org(course, unit, paths):
     o = aliased(OrgUnit, name="user_org")
     return (select(User.id.label("user_id"), User.org_id.label("org_id"))
             .join(o, User.org_id == o.id)
-            .where(*_enrolled_conditions(course, unit, o, paths))).subquery("enrolled")
+            .where(*enrolled_conditions(course, unit, o, paths))).subquery("enrolled")
 
 
-def _bucket_map(unit):
+def bucket_map(unit):
     """{org id: the child of ``unit`` holding it, or ``unit`` itself} for ``unit``'s subtree (one
     query over the units, not the trainees: grouping is by the trainee's unit in SQL, and the
     roll-up to children is done here, so no LIKE join runs per trainee)."""
@@ -181,7 +181,7 @@ def completion_report(course: Course, unit: OrgUnit, *, now=None) -> CompletionR
     self_row = UnitRow(unit.id, unit.code, unit.name, is_self=True, show_grades=show_grades)
 
     e = _enrolled_by_org(course, unit, enrolment_paths(course))
-    bucket_of = _bucket_map(unit)
+    bucket_of = bucket_map(unit)
     cp = aliased(CourseProgress)
     complete = cp.state == "complete"
     agg = (select(e.c.org_id, func.count(),
@@ -244,137 +244,6 @@ def sort_unit_rows(rows, sort="name", desc=False):
     missing = [r for r in rows if getattr(r, sort) is None]
     present.sort(key=lambda r: (getattr(r, sort), vi_collate(r.unit_name)), reverse=desc)
     return present + missing
-
-
-# --- trainee lists -------------------------------------------------------------------------------
-
-@dataclass
-class TraineeRow:
-    id: int
-    name: str
-    email: str
-    unit_code: str
-    unit_name: str
-    state: str
-    percent: int
-    grade: float | None
-    last_activity_at: datetime | None
-    completed_at: datetime | None
-    certificate_code: str | None
-    overdue: bool
-
-    def as_dict(self):
-        return {"id": self.id, "name": self.name, "unit_code": self.unit_code, "unit_name": self.unit_name,
-                "state": self.state, "percent": self.percent, "grade": self.grade,
-                "last_activity_at": self.last_activity_at, "completed_at": self.completed_at,
-                "certificate_code": self.certificate_code, "overdue": self.overdue}
-
-
-@dataclass
-class Page:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self):
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-
-def _name_key_expr():
-    key = func.coalesce(UserNameKey.sort_key, "")
-    if db.session.get_bind().dialect.name == "postgresql":
-        key = key.collate("C")  # bytewise, like SQLite's BINARY
-    return key
-
-
-def trainee_query(course: Course, unit: OrgUnit, *, state=None, overdue_only=False, sort="name", desc=False,
-                  now=None):
-    """One SELECT of the enrolled trainees with their course row, ordered in SQL (Vietnamese name
-    order by the stored key, then id), so LIMIT/OFFSET pages agree with the order."""
-    now = now or utcnow()
-    o = aliased(OrgUnit, name="user_org")
-    cp = aliased(CourseProgress)
-    stmt = (select(User.id, User.name, User.email, o.code, o.name, cp.state, cp.percent, cp.grade,
-                   cp.last_activity_at, cp.completed_at, cp.id, Certificate.code)
-            .join(o, User.org_id == o.id)
-            .outerjoin(cp, and_(cp.user_id == User.id, cp.course_id == course.id))
-            .outerjoin(Certificate, and_(Certificate.user_id == User.id, Certificate.course_id == course.id,
-                                         Certificate.revoked_at.is_(None)))
-            .outerjoin(UserNameKey, UserNameKey.user_id == User.id)
-            .where(*_enrolled_conditions(course, unit, o, enrolment_paths(course))))
-    not_complete = or_(cp.id.is_(None), cp.state != "complete")
-    if state == "not_started":
-        stmt = stmt.where(cp.id.is_(None))
-    elif state == "in_progress":
-        stmt = stmt.where(cp.id.is_not(None), cp.state != "complete")
-    elif state == "completed":
-        stmt = stmt.where(cp.state == "complete")
-    if overdue_only:
-        stmt = stmt.where(not_complete if is_past_due(course, now) else false())
-    name = _name_key_expr()
-    if sort not in TRAINEE_SORTS:
-        sort = "name"
-    direction = (lambda c: c.desc()) if desc else (lambda c: c.asc())
-    if sort == "name":
-        order = [direction(name), direction(User.id)]
-    elif sort == "unit":
-        order = [direction(o.code), name, User.id]
-    elif sort == "state":
-        rank = case((cp.id.is_(None), 0), (cp.state == "complete", 2), else_=1)
-        order = [direction(rank), name, User.id]
-    elif sort == "percent":
-        order = [direction(func.coalesce(cp.percent, 0)), name, User.id]
-    elif sort == "grade":
-        order = [case((cp.grade.is_(None), 1), else_=0), direction(cp.grade), name, User.id]
-    else:  # last_activity
-        order = [case((cp.last_activity_at.is_(None), 1), else_=0), direction(cp.last_activity_at), name, User.id]
-    return stmt.order_by(*order)
-
-
-def _trainee_row(r, past_due) -> TraineeRow:
-    (uid, name, email, code, unit_name, cstate, percent, grade, last_at, completed_at, cp_id, cert) = r
-    state = "not_started" if cp_id is None else ("completed" if cstate == "complete" else "in_progress")
-    return TraineeRow(uid, name, email, code, unit_name, state, percent or 0, grade, last_at, completed_at, cert,
-                      past_due and state != "completed")
-
-
-def count_trainees(stmt) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-
-
-def trainee_page(course, unit, *, page=1, per_page=25, show_grades=True, now=None, **filters) -> Page:
-    now = now or utcnow()
-    stmt = trainee_query(course, unit, now=now, **filters)
-    total = count_trainees(stmt)
-    page = max(1, page)
-    past_due = is_past_due(course, now)
-    items = [_trainee_row(r, past_due) for r in db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))]
-    if not show_grades:
-        for item in items:
-            item.grade = None
-    return Page(items, page, per_page, total)
-
-
-def iter_trainees(course, unit, *, show_grades=True, batch=1000, now=None, **filters):
-    """Every matching trainee, streamed from the database in batches (for the exports)."""
-    now = now or utcnow()
-    past_due = is_past_due(course, now)
-    stmt = trainee_query(course, unit, now=now, **filters).execution_options(yield_per=batch)
-    for r in db.session.execute(stmt):
-        row = _trainee_row(r, past_due)
-        if not show_grades:
-            row.grade = None
-        yield row
 
 
 # --- one trainee -----------------------------------------------------------------------------------
@@ -457,111 +326,3 @@ def log_export(user, *, fmt: str, level: str, course: Course, unit: OrgUnit, fil
     db.session.add(entry)
     db.session.flush()
     return entry
-
-
-# --- the annual review ----------------------------------------------------------------------------
-
-@dataclass
-class YearFigures:
-    trainees: int = 0
-    completions: int = 0
-    certificates: int = 0
-    sessions: set = field(default_factory=set)
-    attended: int = 0
-    marked: int = 0
-
-    @property
-    def sessions_held(self):
-        return len(self.sessions)
-
-    @property
-    def attendance_rate(self):
-        return round(100.0 * self.attended / self.marked, 1) if self.marked else None
-
-
-@dataclass
-class AnnualRow:
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    is_self: bool
-    this: YearFigures
-    last: YearFigures
-
-
-def _year_bounds(year: int):
-    from datetime import date
-
-    from ..core.timeutil import local_midnight_utc
-
-    return local_midnight_utc(date(year, 1, 1)), local_midnight_utc(date(year + 1, 1, 1))
-
-
-def annual_review(unit: OrgUnit, year: int):
-    """This year against last, per child unit of ``unit`` (and a total): trainees (active trainee
-    accounts that existed by the year's end), course completions, certificates issued (not
-    revoked), workshop sessions held with someone of the unit marked present, and the attendance
-    rate. Years are Việt Nam calendar years. A fixed number of queries."""
-    (a0, a1), (b0, b1) = _year_bounds(year - 1), _year_bounds(year)
-    children = children_of(unit)
-    bucket_of = _bucket_map(unit)
-    rows = {c.id: AnnualRow(c.id, c.code, c.name, False, YearFigures(), YearFigures()) for c in children}
-    self_row = AnnualRow(unit.id, unit.code, unit.name, True, YearFigures(), YearFigures())
-    o = aliased(OrgUnit, name="user_org")
-    in_tree = (User.role == "trainee", User.active.is_(True), o.path.startswith(unit.path))
-
-    def rows_for(org_id):
-        return rows.get(bucket_of.get(org_id), self_row)
-
-    def both(col, lo_hi):
-        lo, hi = lo_hi
-        return func.sum(case((and_(col >= lo, col < hi), 1), else_=0))
-
-    stmt = (select(User.org_id, func.sum(case((User.created_at < a1, 1), else_=0)),
-                   func.sum(case((User.created_at < b1, 1), else_=0)))
-            .join(o, User.org_id == o.id).where(User.active.is_(True), *in_tree).group_by(User.org_id))
-    for org_id, last, this in db.session.execute(stmt):
-        r = rows_for(org_id)
-        r.last.trainees += last or 0
-        r.this.trainees += this or 0
-    stmt = (select(User.org_id, both(CourseProgress.completed_at, (a0, a1)), both(CourseProgress.completed_at, (b0, b1)))
-            .join(o, User.org_id == o.id).join(CourseProgress, CourseProgress.user_id == User.id)
-            .where(CourseProgress.state == "complete", CourseProgress.completed_at >= a0, *in_tree)
-            .group_by(User.org_id))
-    for org_id, last, this in db.session.execute(stmt):
-        r = rows_for(org_id)
-        r.last.completions += last or 0
-        r.this.completions += this or 0
-    stmt = (select(User.org_id, both(Certificate.issued_at, (a0, a1)), both(Certificate.issued_at, (b0, b1)))
-            .join(o, User.org_id == o.id).join(Certificate, Certificate.user_id == User.id)
-            .where(Certificate.revoked_at.is_(None), Certificate.issued_at >= a0, *in_tree)
-            .group_by(User.org_id))
-    for org_id, last, this in db.session.execute(stmt):
-        r = rows_for(org_id)
-        r.last.certificates += last or 0
-        r.this.certificates += this or 0
-    stmt = (select(User.org_id, Attendance.session_id, WorkshopSession.starts_at, Attendance.status)
-            .join(o, User.org_id == o.id).join(Attendance, Attendance.user_id == User.id)
-            .join(WorkshopSession, WorkshopSession.id == Attendance.session_id)
-            .where(WorkshopSession.status != "cancelled", WorkshopSession.starts_at >= a0,
-                   WorkshopSession.starts_at < b1, *in_tree))
-    for org_id, session_id, starts_at, status in db.session.execute(stmt):
-        r = rows_for(org_id)
-        fig = r.this if starts_at >= b0 else r.last
-        fig.marked += 1
-        if status in ATTENDED:
-            fig.attended += 1
-            fig.sessions.add(session_id)
-    out = list(rows.values())
-    if self_row.this.trainees or self_row.last.trainees:
-        out.insert(0, self_row)
-    total = AnnualRow(unit.id, unit.code, unit.name, False, YearFigures(), YearFigures())
-    for r in out:
-        for mine, theirs in ((total.this, r.this), (total.last, r.last)):
-            mine.trainees += theirs.trainees
-            mine.completions += theirs.completions
-            mine.certificates += theirs.certificates
-            mine.sessions |= theirs.sessions
-            mine.attended += theirs.attended
-            mine.marked += theirs.marked
-    return out, total

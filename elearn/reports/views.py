@@ -4,7 +4,8 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import bp, charts, loaders, services
+from . import bp, charts, loaders, services, trainees, yearly
+from .permissions import can_review_units
 
 
 def _state_labels():
@@ -27,7 +28,7 @@ def completion():
     report = services.completion_report(req.course, req.unit)
     ctx["report"] = report
     if req.level == "trainee" or not report.children:
-        ctx["page"] = services.trainee_page(req.course, req.unit, page=req.page,
+        ctx["page"] = trainees.trainee_page(req.course, req.unit, page=req.page,
                                             per_page=current_app.config["PAGE_SIZE"],
                                             show_grades=report.show_grades, **req.filters())
         return render_template("reports/trainees.html", **ctx)
@@ -35,7 +36,7 @@ def completion():
     ctx["rows"] = services.sort_unit_rows(rows, req.sort, req.desc)
     ctx["bar_chart"] = charts.completion_bars(report.rows)
     ctx["month_chart"] = charts.monthly_columns(services.completions_by_month(req.course, req.unit))
-    return render_template("reports/completion.html", **ctx)
+    return render_template("reports/completion.html", can_review_units=can_review_units(current_user), **ctx)
 
 
 @bp.route("/completion/trainees/<int:user_id>")
@@ -63,7 +64,7 @@ def _trainee_records_later(app, course_id, unit_id, show_grades, filters, labels
     with app.app_context():
         try:
             course, unit = db.session.get(Course, course_id), db.session.get(OrgUnit, unit_id)
-            rows = services.iter_trainees(course, unit, show_grades=show_grades, **filters)
+            rows = trainees.iter_trainees(course, unit, show_grades=show_grades, **filters)
             yield from exports.trainee_records(rows, labels, yes, no)
         finally:
             db.session.remove()
@@ -85,7 +86,7 @@ def _export(fmt):
         count = len(records)
     else:
         show = grades_visible(services.course_quizzes(req.course))
-        count = services.count_trainees(services.trainee_query(req.course, req.unit, **req.filters()))
+        count = trainees.count_trainees(trainees.trainee_query(req.course, req.unit, **req.filters()))
         header, widths = exports.trainee_header(), exports.TRAINEE_WIDTHS
         records = _trainee_records_later(current_app._get_current_object(), req.course.id, req.unit.id, show,
                                          req.filters(), _state_labels(), *exports.yes_no())
@@ -115,6 +116,6 @@ def annual():
     loaders.require_reports(current_user)
     unit = loaders.load_unit(current_user, (request.args.get("unit") or "").strip())
     year = loaders.load_year(request.args.get("year"))
-    rows, total = services.annual_review(unit, year)
+    rows, total = yearly.annual_review(unit, year)
     return render_template("reports/annual.html", unit=unit, year=year, rows=rows, total=total,
                            chain=loaders.scope_chain(current_user, unit))

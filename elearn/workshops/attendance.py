@@ -13,8 +13,9 @@ from ..core.errors import ServiceError
 from ..core.signals import tell_facts_changed
 from ..core.timeutil import utcnow
 from ..extensions import db
-from .models import ATTENDANCE, Attendance, CalendarFeed, Registration, Workshop
+from .models import Attendance, CalendarFeed, Registration, Workshop
 from .services import last_end, prework_missing
+from .states import CAME, AttendanceStatus, Outcome, RegStatus, SessionStatus
 
 CHECKIN_STEP = 60  # seconds a check-in code lives
 CHECKIN_EARLY = timedelta(minutes=30)
@@ -26,7 +27,7 @@ def marking_opens_at(session):
 
 
 def mark(session, user_id, status, by=None, source="roster", now=None):
-    if status not in ATTENDANCE:
+    if status not in AttendanceStatus.values():
         raise ServiceError(_("Trạng thái điểm danh không hợp lệ."))
     now = now or utcnow()
     if now < marking_opens_at(session):
@@ -59,9 +60,9 @@ def _record_outcome(session, user_id, by, now):
     result = outcome(ws, user_id, now)
     last = db.session.scalar(select(RegistrationEvent.status).where(
         RegistrationEvent.registration_id == reg.id,
-        RegistrationEvent.status.in_(("attended", "partly_attended", "no_show")))
+        RegistrationEvent.status.in_(Outcome.values()))
         .order_by(RegistrationEvent.id.desc()).limit(1))
-    if result in ("attended", "partly_attended") and result != last:
+    if result in (Outcome.ATTENDED, Outcome.PARTLY_ATTENDED) and result != last:
         db.session.add(RegistrationEvent(registration_id=reg.id, status=result, by_id=by.id if by else None,
                                          created_at=now))
         db.session.flush()
@@ -82,14 +83,14 @@ def roster(session):
     rows = db.session.execute(
         select(User, Attendance.status).join(Registration, Registration.user_id == User.id)
         .outerjoin(Attendance, (Attendance.user_id == User.id) & (Attendance.session_id == session.id))
-        .where(Registration.workshop_id == session.workshop_id, Registration.status == "booked")).all()
+        .where(Registration.workshop_id == session.workshop_id, Registration.status == RegStatus.BOOKED)).all()
     return sorted(rows, key=lambda r: vi_name_key(r[0].name))
 
 
 def mark_all_present(session, by):
     for user, status in roster(session):
         if status is None:
-            mark(session, user.id, "present", by)
+            mark(session, user.id, AttendanceStatus.PRESENT, by)
 
 
 def checkin_code(session, now=None) -> str:
@@ -103,11 +104,11 @@ def check_in(user, session, code, now=None):
     """A trainee checks in with the code the instructor shows; it rotates and works only in the
     session window."""
     now = now or utcnow()
-    if session.status != "scheduled" or not (session.starts_at - CHECKIN_EARLY <= now <= session.ends_at):
+    if session.status != SessionStatus.SCHEDULED or not (session.starts_at - CHECKIN_EARLY <= now <= session.ends_at):
         raise ServiceError(_("Chỉ điểm danh được trong thời gian buổi học."), status=409, code="outside_window")
     reg = db.session.scalar(select(Registration).where(Registration.workshop_id == session.workshop_id,
                                                        Registration.user_id == user.id))
-    if reg is None or reg.status != "booked":
+    if reg is None or reg.status != RegStatus.BOOKED:
         raise ServiceError(_("Bạn không có chỗ trong lớp này."), status=403, code="not_booked")
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     valid = {checkin_code(session, now), checkin_code(session, now - timedelta(seconds=CHECKIN_STEP))}
@@ -120,10 +121,10 @@ def check_in(user, session, code, now=None):
         if missing:
             raise ServiceError(_("Cần hoàn thành trước khi tham dự: %(m)s.", m=", ".join(m.title for m in missing)),
                                status=409, code="prework_missing")
-    status = "late" if now > session.starts_at + timedelta(minutes=15) else "present"
+    status = AttendanceStatus.LATE if now > session.starts_at + timedelta(minutes=15) else AttendanceStatus.PRESENT
     existing = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id,
                                                           Attendance.user_id == user.id))
-    if existing is not None and existing.status in ("present", "late"):
+    if existing is not None and existing.status in CAME:
         return existing
     return mark(session, user.id, status, None, "checkin", now)
 
@@ -134,7 +135,7 @@ def shown_status(ws, reg, now=None) -> str | None:
     "partly attended" from an earlier seat)."""
     if reg is None:
         return None
-    if reg.status == "booked":
+    if reg.status == RegStatus.BOOKED:
         return outcome(ws, reg.user_id, now) or reg.status
     return reg.status
 
@@ -142,17 +143,17 @@ def shown_status(ws, reg, now=None) -> str | None:
 def outcome(ws, user_id, now=None):
     """attended, partly attended, no-show or None (not over yet / not booked)."""
     now = now or utcnow()
-    sessions = [s for s in ws.sessions if s.status == "scheduled"]
+    sessions = [s for s in ws.sessions if s.status == SessionStatus.SCHEDULED]
     marks = dict(db.session.execute(select(Attendance.session_id, Attendance.status).where(
         Attendance.user_id == user_id, Attendance.session_id.in_([s.id for s in sessions]))).all())
-    came = sum(1 for s in sessions if marks.get(s.id) in ("present", "late"))
+    came = sum(1 for s in sessions if marks.get(s.id) in CAME)
     if sessions and came == len(sessions):
-        return "attended"
+        return Outcome.ATTENDED
     if came:
-        return "partly_attended"
+        return Outcome.PARTLY_ATTENDED
     end = last_end(ws)
     if end and now > end:
-        return "no_show"
+        return Outcome.NO_SHOW
     return None
 
 

@@ -6,13 +6,13 @@ from sqlalchemy import select
 
 from ..courses.kinds import ActivityKind, Outcome, Rule, register
 from ..extensions import db
-from .models import Attendance, Workshop, WorkshopSession
+from .models import WORKSHOP_KIND, Attendance, Workshop, WorkshopSession
 
 CAME = ("present", "late")
 
 
 class WorkshopKind(ActivityKind):
-    name = "workshop"
+    name = WORKSHOP_KIND
     label = _l("Tập huấn trực tiếp")
     rules = (Rule.ATTENDED, Rule.MANUAL, Rule.NONE)
     open_verb = None

@@ -5,7 +5,7 @@ and its CSV import; managers approve requests and see attendance for their units
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..auth.forms import ConfirmForm
 from ..auth.models import User
@@ -14,19 +14,18 @@ from ..core.errors import ServiceError
 from ..core.http import db_int
 from ..core.text import vi_name_key
 from ..core.timeutil import local_to_utc, to_local
-from ..courses import kinds
 from ..courses import loaders as course_loaders
 from ..courses import services as courses
 from ..courses.models import Activity, Course, Module
-from ..courses.permissions import can_edit_course
 from ..extensions import db
 from ..orgs.models import OrgUnit
-from ..orgs.permissions import can_view_org
 from ..orgs.services import tree_rows, visible_units
-from . import bp, loaders, services
+from . import authoring, bp, loaders, services
 from .forms import SessionForm, WorkshopForm
-from .kind import WORKSHOP
-from .models import Registration, Workshop, WorkshopSession, WorkshopTarget
+from .permissions import (can_approve, can_approve_registration, can_manage_workshop, can_sign_up_unit,
+                          can_sign_up_units)
+from .models import Registration, Workshop, WorkshopSession
+from .states import WorkshopStatus
 
 
 def _utc(local_dt):
@@ -46,38 +45,18 @@ def _choices(form, course):
     modules = db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position)).all()
     form.prework.choices = [(m.id, m.title) for m in modules]
     form.completion_module.choices = [(0, _("(Không tính vào hoàn thành)"))] + [(m.id, m.title) for m in modules]
-    quizzes = db.session.scalars(select(Activity).where(Activity.course_id == course.id, Activity.kind.in_(kinds.graded_kinds()))).all()
-    form.posttest.choices = [(0, _("(Không có)"))] + [(q.id, q.title) for q in quizzes]
+    form.posttest.choices = [(0, _("(Không có)"))] + [(q.id, q.title) for q in authoring.posttest_choices(course)]
 
 
-def _save(ws, form, course):
-    ws.title, ws.description, ws.capacity = form.title.data.strip(), form.description.data or "", form.capacity.data
-    ws.signup_opens_at, ws.signup_closes_at = _utc(form.signup_opens_at.data), _utc(form.signup_closes_at.data)
-    ws.cancel_cutoff_hours, ws.requires_approval = form.cancel_cutoff_hours.data, form.requires_approval.data
-    ws.prework_module_ids, ws.prework_before = list(form.prework.data or []), form.prework_before.data
-    ws.posttest_activity_id = form.posttest.data or None
-    db.session.flush()
-    db.session.query(WorkshopTarget).filter_by(workshop_id=ws.id).delete()
-    for org_id in form.targets.data or []:
-        db.session.add(WorkshopTarget(workshop_id=ws.id, org_id=org_id))
-    module_id = form.completion_module.data
-    if module_id:
-        act = db.session.get(Activity, ws.activity_id) if ws.activity_id else None
-        if act is None:
-            position = db.session.scalar(select(func.coalesce(func.max(Activity.position), -1))
-                                         .where(Activity.module_id == module_id)) + 1
-            act = Activity(module_id=module_id, course_id=course.id, kind=WORKSHOP.name, slug=f"tap-huan-{ws.id}",
-                           title=ws.title, position=position, status="published" if ws.status == "published" else "draft",
-                           settings={"completion": "attended"})
-            db.session.add(act)
-            db.session.flush()
-            ws.activity_id = act.id
-        act.module_id, act.title = module_id, ws.title
-    elif ws.activity_id:
-        db.session.get(Activity, ws.activity_id).status = "archived"
-        ws.activity_id = None
-    db.session.flush()
-    services.sync_posttest(ws)
+def _fields(form) -> authoring.WorkshopFields:
+    """The form, parsed (local times to UTC); the service checks it."""
+    return authoring.WorkshopFields(
+        title=form.title.data or "", description=form.description.data or "", capacity=form.capacity.data,
+        signup_opens_at=_utc(form.signup_opens_at.data), signup_closes_at=_utc(form.signup_closes_at.data),
+        cancel_cutoff_hours=form.cancel_cutoff_hours.data, requires_approval=form.requires_approval.data,
+        target_ids=list(form.targets.data or []), prework_module_ids=list(form.prework.data or []),
+        prework_before=form.prework_before.data, completion_module_id=form.completion_module.data or None,
+        posttest_activity_id=form.posttest.data or None)
 
 
 @bp.route("/courses/<slug>/workshops/new", methods=["GET", "POST"])
@@ -90,14 +69,16 @@ def new(slug):
         replay = once.claim(form)
         if replay is not None:
             return replay
-        ws = Workshop(course_id=course.id, title=form.title.data.strip(), created_by_id=current_user.id)
-        db.session.add(ws)
-        db.session.flush()
-        _save(ws, form, course)
-        once.done(url_for("workshops.edit", workshop_id=ws.id))
-        db.session.commit()
-        flash(_("Đã tạo lớp tập huấn (bản nháp). Hãy thêm các buổi học rồi mở đăng ký."), "success")
-        return redirect(url_for("workshops.edit", workshop_id=ws.id))
+        try:
+            ws = authoring.create_workshop(course, current_user, _fields(form))
+        except ServiceError as err:
+            db.session.rollback()
+            err.show_on(form)
+        else:
+            once.done(url_for("workshops.edit", workshop_id=ws.id))
+            db.session.commit()
+            flash(_("Đã tạo lớp tập huấn (bản nháp). Hãy thêm các buổi học rồi mở đăng ký."), "success")
+            return redirect(url_for("workshops.edit", workshop_id=ws.id))
     return render_template("workshops/form.html", form=form, course=course, ws=None)
 
 
@@ -117,10 +98,15 @@ def edit(workshop_id):
         form = WorkshopForm()
     _choices(form, course)
     if form.validate_on_submit():
-        _save(ws, form, course)
-        db.session.commit()
-        flash(_("Đã lưu."), "success")
-        return redirect(url_for("workshops.edit", workshop_id=ws.id))
+        try:
+            authoring.update_workshop(ws, course, _fields(form))
+        except ServiceError as err:
+            db.session.rollback()
+            err.show_on(form)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu."), "success")
+            return redirect(url_for("workshops.edit", workshop_id=ws.id))
     return render_template("workshops/form.html", form=form, course=course, ws=ws, session_form=SessionForm(formdata=None, prefix="session"),
                            confirm=ConfirmForm())
 
@@ -129,26 +115,26 @@ def edit(workshop_id):
 @login_required
 def set_status(workshop_id, status):
     ws, course = _staff_ws(workshop_id)
-    if status not in ("published", "cancelled"):
+    if status not in (WorkshopStatus.PUBLISHED, WorkshopStatus.CANCELLED):
         abort(404)
     form = ConfirmForm()
-    if status == "cancelled" and request.method == "GET":
+    if status == WorkshopStatus.CANCELLED and request.method == "GET":
         return render_template("admin/confirm.html", form=form, title=_("Huỷ lớp tập huấn"),
                                message=_("Huỷ cả lớp “%(t)s”? Mọi người đã đăng ký sẽ nhận thư báo huỷ.", t=ws.title),
                                cancel=url_for("workshops.edit", workshop_id=ws.id), button=_("Huỷ lớp"))
     if not form.validate_on_submit():
         abort(400)
-    if status == "published" and not ws.sessions:
-        flash(_("Hãy thêm ít nhất một buổi học trước khi mở đăng ký."), "error")
+    try:
+        if status == WorkshopStatus.PUBLISHED:
+            authoring.publish_workshop(ws)
+        else:
+            authoring.cancel_workshop(ws)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
         return redirect(url_for("workshops.edit", workshop_id=ws.id))
-    if status == "cancelled":
-        for s in ws.sessions:
-            services.cancel_session(s)
-    ws.status = status
-    if ws.activity_id:
-        db.session.get(Activity, ws.activity_id).status = "published" if status == "published" else "archived"
     db.session.commit()
-    flash(_("Đã mở đăng ký.") if status == "published" else _("Đã huỷ lớp."), "success")
+    flash(_("Đã mở đăng ký.") if status == WorkshopStatus.PUBLISHED else _("Đã huỷ lớp."), "success")
     return redirect(url_for("workshops.edit", workshop_id=ws.id))
 
 
@@ -237,14 +223,14 @@ def registrations(workshop_id):
 @login_required
 def approvals():
     """Managers approve or decline sign-up requests of trainees in their subtree."""
-    if current_user.role not in ("manager", "admin"):
+    if not can_approve(current_user):
         abort(403)
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
         reg = db.get_or_404(Registration, request.form.get("registration", type=db_int) or 0)
         user = db.session.get(User, reg.user_id)
-        if not can_view_org(current_user, user.org):
+        if not can_approve_registration(current_user, user):
             abort(404)
         try:
             services.decide(reg, request.form.get("action") == "approve", current_user)
@@ -269,13 +255,13 @@ def bulk(workshop_id):
     """A manager (or the course staff) signs up a whole unit of their tree."""
     ws = loaders.load_workshop(workshop_id)  # as its page: hidden workshops are a 404
     course = db.session.get(Course, ws.course_id)
-    staff = can_edit_course(current_user, course, courses.is_staff(current_user, course))
-    if not staff and current_user.role != "manager":
+    staff = can_manage_workshop(current_user, course, is_staff=courses.is_staff(current_user, course))
+    if not can_sign_up_units(current_user, staff=staff):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     unit = db.get_or_404(OrgUnit, request.form.get("unit", type=db_int) or 0)
-    if not staff and not can_view_org(current_user, unit):
+    if not can_sign_up_unit(current_user, unit, staff=staff):
         abort(404)
     try:
         counts = services.bulk_sign_up(current_user, ws.id, unit)

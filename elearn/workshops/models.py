@@ -5,9 +5,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
 from ..extensions import db
+from .states import AttendanceStatus, RegStatus, SessionStatus, WorkshopStatus
 
-REG_STATES = ("requested", "declined", "booked", "waitlisted", "cancelled")
-ATTENDANCE = ("present", "late", "excused", "absent")
+#: ``Activity.kind`` of a workshop in a course outline (the kind itself is ``kind.WorkshopKind``).
+WORKSHOP_KIND = "workshop"
+
+REG_STATES = RegStatus.values()
+ATTENDANCE = AttendanceStatus.values()
+
+
+def _one_of(column, values):
+    return CheckConstraint(f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")", name=column)
 
 
 class Workshop(db.Model):
@@ -27,7 +35,7 @@ class Workshop(db.Model):
     prework_module_ids: Mapped[list] = mapped_column(JSON, default=list)
     prework_before: Mapped[str] = mapped_column(String(10), default="none")  # none, signup, attend
     posttest_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(12), default="draft")  # draft, published, cancelled
+    status: Mapped[str] = mapped_column(String(12), default=WorkshopStatus.DRAFT.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -35,7 +43,7 @@ class Workshop(db.Model):
                                                              back_populates="workshop")
 
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status"),
+        _one_of("status", WorkshopStatus.values()),
         CheckConstraint("prework_before IN ('none', 'signup', 'attend')", name="prework_before"),
         CheckConstraint("capacity > 0", name="capacity"),
     )
@@ -60,7 +68,7 @@ class WorkshopSession(db.Model):
     ends_at: Mapped[datetime]
     venue: Mapped[str] = mapped_column(String(300), default="")
     trainer: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(12), default="scheduled")  # scheduled, cancelled
+    status: Mapped[str] = mapped_column(String(12), default=SessionStatus.SCHEDULED.value)
     sequence: Mapped[int] = mapped_column(default=0)  # RFC 5545 SEQUENCE: up on every change
     checkin_secret: Mapped[str] = mapped_column(String(64))
 
@@ -82,7 +90,7 @@ class Registration(db.Model):
 
     __table_args__ = (
         UniqueConstraint("workshop_id", "user_id", name="uq_registrations_workshop_user"),
-        CheckConstraint("status IN ('requested', 'declined', 'booked', 'waitlisted', 'cancelled')", name="status"),
+        _one_of("status", REG_STATES),
         Index("ix_registrations_workshop_status", "workshop_id", "status"),
     )
 
@@ -94,7 +102,7 @@ class RegistrationEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # a RegStatus or an Outcome
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -113,7 +121,7 @@ class Attendance(db.Model):
 
     __table_args__ = (
         UniqueConstraint("session_id", "user_id", name="uq_attendance_session_user"),
-        CheckConstraint("status IN ('present', 'late', 'excused', 'absent')", name="status"),
+        _one_of("status", ATTENDANCE),
     )
 
 

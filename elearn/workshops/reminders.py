@@ -20,6 +20,8 @@ from ..core.timeutil import format_datetime, utcnow
 from ..extensions import db
 from .ical import CalSession, build_calendar
 from .models import Registration, Reminder, Workshop, WorkshopSession
+from .permissions import can_approve
+from .states import RegStatus, SessionStatus, WorkshopStatus
 from .services import _queue
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -31,14 +33,14 @@ def queue_due(now=None) -> int:
     now = now or utcnow()
     n = 0
     sessions = db.session.scalars(select(WorkshopSession).join(Workshop, WorkshopSession.workshop_id == Workshop.id)
-                                  .where(Workshop.status == "published", WorkshopSession.status == "scheduled",
+                                  .where(Workshop.status == WorkshopStatus.PUBLISHED, WorkshopSession.status == SessionStatus.SCHEDULED,
                                          WorkshopSession.starts_at > now,
                                          WorkshopSession.starts_at <= now + timedelta(days=7))).all()
     for s in sessions:
         kind = "t1" if s.starts_at - now <= timedelta(days=1) else "t7"
         ws = db.session.get(Workshop, s.workshop_id)
         for user_id in db.session.scalars(select(Registration.user_id).where(Registration.workshop_id == ws.id,
-                                                                             Registration.status == "booked")):
+                                                                             Registration.status == RegStatus.BOOKED)):
             key = f"{kind}:{s.id}:{user_id}:{s.starts_at:%Y%m%d%H%M}"
             before = db.session.scalar(select(Reminder.id).where(Reminder.key == key))
             if before is None:
@@ -52,7 +54,7 @@ def _calendar_for(ws, session=None, method="REQUEST"):
     sessions = [session] if session is not None else list(ws.sessions)
     items = [CalSession(uid=f"workshop-{ws.id}-session-{s.id}@thuvien-hoctap", sequence=s.sequence,
                         title=f"{ws.title}: {s.title}", starts_at=s.starts_at, ends_at=s.ends_at, venue=s.venue,
-                        description=ws.description or "", cancelled=s.status == "cancelled",
+                        description=ws.description or "", cancelled=s.status == SessionStatus.CANCELLED,
                         url=external_url("workshops.detail", workshop_id=ws.id))
              for s in sessions]
     return build_calendar(items, name=ws.title, method=method)
@@ -61,7 +63,7 @@ def _calendar_for(ws, session=None, method="REQUEST"):
 def _message(rem, user, ws, session):
     cancelled = " (" + _("ĐÃ HUỶ") + ")"
     when = "\n".join(f"- {s.title}: {format_datetime(s.starts_at)} – {format_datetime(s.ends_at)[-5:]}, {s.venue}"
-                     + (cancelled if s.status == "cancelled" else "")
+                     + (cancelled if s.status == SessionStatus.CANCELLED else "")
                      for s in ws.sessions)
     link = external_url("workshops.detail", workshop_id=ws.id)
     subjects = {
@@ -104,7 +106,7 @@ def _approval_message(rem, approver, ws, when):
     reg = db.session.get(Registration, event.registration_id) if event else None
     trainee = db.session.get(User, reg.user_id) if reg else None
     who = f"{trainee.name} ({trainee.org.name})" if trainee else "?"
-    link = external_url("workshops.approvals") if approver.role in ("manager", "admin") else \
+    link = external_url("workshops.approvals") if can_approve(approver) else \
         external_url("workshops.registrations", workshop_id=ws.id)
     body = _("Xin chào %(name)s,", name=approver.name) + "\n\n" + \
         _("%(who)s đăng ký lớp tập huấn dưới đây; lớp cần được duyệt trước khi học viên có chỗ.", who=who) + \

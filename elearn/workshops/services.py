@@ -16,10 +16,11 @@ from ..courses.models import Course, Module, ModuleProgress
 from ..courses.services import enrolled_filter, is_enrolled
 from ..extensions import db
 from ..orgs.models import OrgUnit
+from .permissions import sees_every_workshop, sees_only_targeted, sees_workshops_aimed_at_subtree
 from .models import (Registration, RegistrationEvent, Reminder, Workshop,
                      WorkshopSession, WorkshopTarget)
+from .states import ACTIVE, RegStatus, SessionStatus, WorkshopStatus
 
-ACTIVE = ("requested", "booked", "waitlisted")
 
 
 def lock_workshop(workshop_id) -> Workshop:
@@ -50,24 +51,24 @@ def visible_workshops(user):
     from ..courses.models import CourseStaff
 
     stmt = select(Workshop).join(Course, Workshop.course_id == Course.id)
-    if user.role == "admin":
+    if sees_every_workshop(user):
         return db.session.scalars(stmt.order_by(Workshop.id.desc())).all()
     staff = select(CourseStaff.course_id).where(CourseStaff.user_id == user.id)
     mine = select(Registration.workshop_id).where(Registration.user_id == user.id)
     rows = db.session.scalars(stmt.where(or_(
         Workshop.course_id.in_(staff), Workshop.id.in_(mine),
-        (Workshop.status != "draft") & (Course.status == "published") & enrolled_filter(user),
+        (Workshop.status != WorkshopStatus.DRAFT) & (Course.status == "published") & enrolled_filter(user),
     ))).all()
-    if user.role == "manager":
+    if sees_workshops_aimed_at_subtree(user):
         # managers also see workshops aimed at units in their subtree
         extra = db.session.scalars(stmt.join(WorkshopTarget, WorkshopTarget.workshop_id == Workshop.id)
                                    .join(OrgUnit, WorkshopTarget.org_id == OrgUnit.id)
-                                   .where(Workshop.status != "draft", OrgUnit.path.startswith(user.org.path))).all()
+                                   .where(Workshop.status != WorkshopStatus.DRAFT, OrgUnit.path.startswith(user.org.path))).all()
         rows = list({w.id: w for w in list(rows) + list(extra)}.values())
     cache = {}
     out = []
     for w in rows:
-        if w.status == "draft" or user.role != "trainee":
+        if w.status == WorkshopStatus.DRAFT or not sees_only_targeted(user):
             out.append(w)
             continue
         cache.setdefault(w.id, targets(w))
@@ -80,12 +81,12 @@ def visible_workshops(user):
 
 
 def first_start(ws):
-    starts = [s.starts_at for s in ws.sessions if s.status == "scheduled"]
+    starts = [s.starts_at for s in ws.sessions if s.status == SessionStatus.SCHEDULED]
     return min(starts) if starts else None
 
 
 def last_end(ws):
-    ends = [s.ends_at for s in ws.sessions if s.status == "scheduled"]
+    ends = [s.ends_at for s in ws.sessions if s.status == SessionStatus.SCHEDULED]
     return max(ends) if ends else None
 
 
@@ -96,7 +97,7 @@ def registration_of(user, ws) -> Registration | None:
 
 def booked_count(ws) -> int:
     return db.session.scalar(select(func.count(Registration.id)).where(Registration.workshop_id == ws.id,
-                                                                       Registration.status == "booked"))
+                                                                       Registration.status == RegStatus.BOOKED))
 
 
 def prework_missing(user, ws) -> list[Module]:
@@ -110,7 +111,7 @@ def prework_missing(user, ws) -> list[Module]:
 
 def why_not_signup(user, ws, now=None) -> str | None:
     now = now or utcnow()
-    if ws.status != "published":
+    if ws.status != WorkshopStatus.PUBLISHED:
         return _("Lớp tập huấn chưa mở đăng ký.")
     course = db.session.get(Course, ws.course_id)
     if not is_enrolled(user, course):
@@ -139,7 +140,7 @@ def why_not_signup(user, ws, now=None) -> str | None:
 def _set_status(reg, status, by=None, note="", now=None):
     now = now or utcnow()
     reg.status, reg.updated_at = status, now
-    if status == "waitlisted":
+    if status == RegStatus.WAITLISTED:
         reg.waitlisted_at = now
     event = RegistrationEvent(registration_id=reg.id, status=status, by_id=by.id if by else None, note=note,
                               created_at=now)
@@ -159,10 +160,10 @@ def _queue(kind, key, user_id, ws, session_id=None, when=None):
 
 def _book_or_waitlist(reg, ws, by=None, now=None):
     if booked_count(ws) < ws.capacity:
-        event = _set_status(reg, "booked", by, now=now)
+        event = _set_status(reg, RegStatus.BOOKED, by, now=now)
         _queue("booked", f"booked:{event.id}", reg.user_id, ws)
     else:
-        event = _set_status(reg, "waitlisted", by, now=now)
+        event = _set_status(reg, RegStatus.WAITLISTED, by, now=now)
         _queue("waitlisted", f"waitlisted:{event.id}", reg.user_id, ws)
 
 
@@ -174,7 +175,7 @@ def sign_up(user, workshop_id, now=None) -> Registration:
         raise Conflict(reason)
     reg = registration_of(user, ws)
     if reg is None:
-        reg = Registration(workshop_id=ws.id, user_id=user.id, status="requested", created_at=now)
+        reg = Registration(workshop_id=ws.id, user_id=user.id, status=RegStatus.REQUESTED, created_at=now)
         db.session.add(reg)
         db.session.flush()
     else:  # signing up again: an unsent "registration cancelled" mail would now be wrong
@@ -183,7 +184,7 @@ def sign_up(user, workshop_id, now=None) -> Registration:
                            .values(status="dropped", last_error="signed up again")
                            .execution_options(synchronize_session=False))
     if ws.requires_approval:
-        event = _set_status(reg, "requested", user, now=now)
+        event = _set_status(reg, RegStatus.REQUESTED, user, now=now)
         for approver in approvers_for(user, ws):
             _queue("approval", f"approval:{event.id}:{approver.id}", approver.id, ws)
     else:
@@ -195,11 +196,12 @@ def approvers_for(trainee, ws) -> list:
     """Who is asked to approve ``trainee``'s request: the nearest active manager(s) up the org tree
     (the trainee's own unit first), else the instructors of the workshop's course."""
     from ..auth.models import User
+    from ..auth.permissions import approvers_only
     from ..courses.models import CourseStaff
 
     ids = [int(x) for x in trainee.org.path.strip("/").split("/") if x] or [trainee.org_id]
     managers = db.session.scalars(select(User).join(OrgUnit, User.org_id == OrgUnit.id).where(
-        User.role == "manager", User.active.is_(True), User.org_id.in_(ids), User.id != trainee.id)).all()
+        approvers_only(User), User.active.is_(True), User.org_id.in_(ids), User.id != trainee.id)).all()
     if managers:
         nearest = max(m.org.depth for m in managers)
         return sorted((m for m in managers if m.org.depth == nearest), key=lambda m: m.id)
@@ -212,13 +214,14 @@ def pending_approvals_for(manager) -> list:
     ``manager`` is the nearest manager up the tree (what the approval mail went to). For the
     managers' home page: ``len(pending_approvals_for(user))`` is the pending count."""
     from ..auth.models import User
+    from ..auth.permissions import oversees_units
     from ..orgs.services import subtree_ids
 
-    if manager.role != "manager":
+    if not oversees_units(manager):
         return []
     rows = db.session.execute(select(Registration, User).join(User, Registration.user_id == User.id)
                               .join(Workshop, Registration.workshop_id == Workshop.id)
-                              .where(Registration.status == "requested", Workshop.status == "published",
+                              .where(Registration.status == RegStatus.REQUESTED, Workshop.status == WorkshopStatus.PUBLISHED,
                                      User.org_id.in_(subtree_ids(manager.org)))
                               .order_by(Registration.created_at, Registration.id)).all()
     out = []
@@ -234,16 +237,17 @@ def bulk_sign_up(manager, workshop_id, unit, now=None) -> dict:
     """A manager books every trainee of ``unit``'s subtree who may take the workshop (seats first,
     then the waitlist). Returns counts by resulting status."""
     from ..auth.models import User
+    from ..auth.permissions import learners_only
     from ..orgs.services import subtree_ids
 
     now = now or utcnow()
     ws = lock_workshop(workshop_id)
-    if ws.status != "published":
+    if ws.status != WorkshopStatus.PUBLISHED:
         raise Conflict(_("Lớp tập huấn chưa mở đăng ký."))
     course = db.session.get(Course, ws.course_id)
     units = targets(ws)
-    counts = {"booked": 0, "waitlisted": 0, "skipped": 0}
-    trainees = db.session.scalars(select(User).where(User.org_id.in_(subtree_ids(unit)), User.role == "trainee",
+    counts = {RegStatus.BOOKED: 0, RegStatus.WAITLISTED: 0, "skipped": 0}
+    trainees = db.session.scalars(select(User).where(User.org_id.in_(subtree_ids(unit)), learners_only(User),
                                                      User.active.is_(True)).order_by(User.id)).all()
     for user in trainees:
         reg = registration_of(user, ws)
@@ -251,7 +255,7 @@ def bulk_sign_up(manager, workshop_id, unit, now=None) -> dict:
             counts["skipped"] += 1
             continue
         if reg is None:
-            reg = Registration(workshop_id=ws.id, user_id=user.id, status="requested", created_at=now)
+            reg = Registration(workshop_id=ws.id, user_id=user.id, status=RegStatus.REQUESTED, created_at=now)
             db.session.add(reg)
             db.session.flush()
         _book_or_waitlist(reg, ws, manager, now)
@@ -262,12 +266,12 @@ def bulk_sign_up(manager, workshop_id, unit, now=None) -> dict:
 def decide(reg, approve: bool, by, note=""):
     ws = lock_workshop(reg.workshop_id)
     db.session.refresh(reg)
-    if reg.status != "requested":
+    if reg.status != RegStatus.REQUESTED:
         raise Conflict(_("Yêu cầu này đã được xử lý."))
     if approve:
         _book_or_waitlist(reg, ws, by)
     else:
-        _set_status(reg, "declined", by, note)
+        _set_status(reg, RegStatus.DECLINED, by, note)
     return reg
 
 
@@ -283,8 +287,8 @@ def cancel(reg, by, now=None, *, staff=False):
     if not staff and start and now > start - timedelta(hours=ws.cancel_cutoff_hours):
         raise ServiceError(_("Đã quá hạn huỷ (trước buổi đầu %(h)d giờ). Hãy liên hệ giảng viên.",
                              h=ws.cancel_cutoff_hours), status=409, code="too_late")
-    was_booked = reg.status == "booked"
-    event = _set_status(reg, "cancelled", by, now=now)
+    was_booked = reg.status == RegStatus.BOOKED
+    event = _set_status(reg, RegStatus.CANCELLED, by, now=now)
     # Mail still waiting in the outbox for this registration ("seat confirmed", waitlist, T-7/T-1, …)
     # is not sent any more; a cancellation mail goes instead.
     db.session.execute(update(Reminder).where(Reminder.user_id == reg.user_id, Reminder.workshop_id == ws.id,
@@ -303,10 +307,10 @@ def promote(ws, now=None):
     if free <= 0:
         return []
     waiting = db.session.scalars(select(Registration).where(Registration.workshop_id == ws.id,
-                                                            Registration.status == "waitlisted")
+                                                            Registration.status == RegStatus.WAITLISTED)
                                  .order_by(Registration.waitlisted_at, Registration.id).limit(free)).all()
     for reg in waiting:
-        event = _set_status(reg, "booked", None, _("Được chuyển từ danh sách chờ"), now)
+        event = _set_status(reg, RegStatus.BOOKED, None, _("Được chuyển từ danh sách chờ"), now)
         _queue("promoted", f"promoted:{event.id}", reg.user_id, ws)
     return waiting
 
@@ -344,9 +348,9 @@ def change_session(session, *, title, starts_at, ends_at, venue, trainer):
 
 
 def cancel_session(session):
-    if session.status == "cancelled":
+    if session.status == SessionStatus.CANCELLED:
         return
-    session.status = "cancelled"
+    session.status = SessionStatus.CANCELLED
     session.sequence += 1
     _notify_booked(session, "cancelled")
     db.session.flush()
@@ -354,10 +358,10 @@ def cancel_session(session):
 
 def _notify_booked(session, kind):
     ws = db.session.get(Workshop, session.workshop_id)
-    if ws.status != "published":
+    if ws.status != WorkshopStatus.PUBLISHED:
         return
     for user_id in db.session.scalars(select(Registration.user_id).where(Registration.workshop_id == ws.id,
-                                                                         Registration.status == "booked")):
+                                                                         Registration.status == RegStatus.BOOKED)):
         _queue(kind, f"{kind}:{session.id}:{session.sequence}:{user_id}", user_id, ws, session.id)
 
 

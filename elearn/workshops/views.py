@@ -15,7 +15,9 @@ from ..extensions import db
 from ..core.http import db_int
 from . import attendance, bp, loaders, services
 from .forms import CheckinForm
+from .permissions import can_sign_up_units, is_workshop_staff
 from .models import CalendarFeed, Registration, Workshop, WorkshopSession
+from .states import AttendanceStatus, RegStatus, SessionStatus, WorkshopStatus
 
 
 def visible_or_404(workshop_id) -> Workshop:
@@ -29,7 +31,7 @@ def index():
     items = services.visible_workshops(current_user)
     regs = {r.workshop_id: r for r in db.session.scalars(select(Registration).where(
         Registration.user_id == current_user.id, Registration.workshop_id.in_([w.id for w in items])))} if items else {}
-    upcoming = [w for w in items if (services.last_end(w) or now) >= now and w.status != "cancelled"]
+    upcoming = [w for w in items if (services.last_end(w) or now) >= now and w.status != WorkshopStatus.CANCELLED]
     past = [w for w in items if w not in upcoming]
     return render_template("workshops/index.html", upcoming=upcoming, past=past, regs=regs, now=now,
                            first_start=services.first_start)
@@ -42,8 +44,8 @@ def detail(workshop_id):
     course = db.session.get(Course, ws.course_id)
     reg = services.registration_of(current_user, ws)
     now = utcnow()
-    staff = current_user.role == "admin" or is_staff(current_user, course)
-    live = [s for s in ws.sessions if s.status == "scheduled" and s.starts_at - attendance.CHECKIN_EARLY <= now <= s.ends_at]
+    staff = is_workshop_staff(current_user, is_staff=is_staff(current_user, course))
+    live = [s for s in ws.sessions if s.status == SessionStatus.SCHEDULED and s.starts_at - attendance.CHECKIN_EARLY <= now <= s.ends_at]
     return render_template("workshops/detail.html", ws=ws, course=course, reg=reg, staff=staff,
                            booked=services.booked_count(ws), why=services.why_not_signup(current_user, ws, now),
                            shown=attendance.shown_status(ws, reg, now),
@@ -56,7 +58,7 @@ def _bulk_units(ws, staff):
     """Units the viewer may sign up as a whole: managers their tree, staff every unit."""
     from ..orgs.services import tree_rows, visible_units
 
-    if ws.status != "published" or not (staff or current_user.role == "manager"):
+    if ws.status != WorkshopStatus.PUBLISHED or not can_sign_up_units(current_user, staff=staff):
         return []
     return [(u.id, "— " * lvl + u.name) for u, lvl in tree_rows(visible_units(current_user))]
 
@@ -74,9 +76,9 @@ def signup(workshop_id):
         flash(err.message, "error")
     else:
         db.session.commit()
-        flash({"booked": _("Đã đăng ký. Bạn có chỗ trong lớp."),
-               "waitlisted": _("Lớp đã đủ chỗ: bạn ở danh sách chờ và sẽ được báo khi có chỗ."),
-               "requested": _("Đã gửi yêu cầu; chờ quản lý của bạn duyệt.")}[reg.status], "success")
+        flash({RegStatus.BOOKED: _("Đã đăng ký. Bạn có chỗ trong lớp."),
+               RegStatus.WAITLISTED: _("Lớp đã đủ chỗ: bạn ở danh sách chờ và sẽ được báo khi có chỗ."),
+               RegStatus.REQUESTED: _("Đã gửi yêu cầu; chờ quản lý của bạn duyệt.")}[reg.status], "success")
     return redirect(url_for("workshops.detail", workshop_id=workshop_id))
 
 
@@ -115,10 +117,10 @@ def checkin():
     form = CheckinForm(code=request.args.get("c", "")) if request.method == "GET" else CheckinForm()
     if session is None:
         mine = select(Registration.workshop_id).where(Registration.user_id == current_user.id,
-                                                      Registration.status == "booked")
+                                                      Registration.status == RegStatus.BOOKED)
         now = utcnow()
         live = db.session.scalars(select(WorkshopSession).where(
-            WorkshopSession.workshop_id.in_(mine), WorkshopSession.status == "scheduled",
+            WorkshopSession.workshop_id.in_(mine), WorkshopSession.status == SessionStatus.SCHEDULED,
             WorkshopSession.starts_at - attendance.CHECKIN_EARLY <= now, WorkshopSession.ends_at >= now)).all()
         session = live[0] if len(live) == 1 else None
         if session is None:
@@ -134,7 +136,7 @@ def checkin():
             form.code.errors.append(err.message)
         else:
             db.session.commit()
-            flash(_("Đã điểm danh: %(s)s.", s={"present": _("có mặt"), "late": _("đến muộn")}.get(row.status, row.status)),
+            flash(_("Đã điểm danh: %(s)s.", s={AttendanceStatus.PRESENT: _("có mặt"), AttendanceStatus.LATE: _("đến muộn")}.get(row.status, row.status)),
                   "success")
             return redirect(url_for("workshops.detail", workshop_id=session.workshop_id))
     return render_template("workshops/checkin.html", form=form, session=session, sessions=[])
@@ -165,11 +167,11 @@ def feed(secret):
     if row is None:
         abort(404)
     booked = db.session.scalars(select(Workshop).join(Registration, Registration.workshop_id == Workshop.id)
-                                .where(Registration.user_id == row.user_id, Registration.status == "booked",
-                                       Workshop.status != "draft")).all()
+                                .where(Registration.user_id == row.user_id, Registration.status == RegStatus.BOOKED,
+                                       Workshop.status != WorkshopStatus.DRAFT)).all()
     items = [CalSession(uid=f"workshop-{w.id}-session-{s.id}@thuvien-hoctap", sequence=s.sequence,
                         title=f"{w.title}: {s.title}", starts_at=s.starts_at, ends_at=s.ends_at, venue=s.venue,
-                        description=w.description or "", cancelled=s.status == "cancelled" or w.status == "cancelled",
+                        description=w.description or "", cancelled=s.status == SessionStatus.CANCELLED or w.status == WorkshopStatus.CANCELLED,
                         url=url_for("workshops.detail", workshop_id=w.id, _external=True))
              for w in booked for s in w.sessions]
     return _ics_response(build_calendar(items, name=_("Lịch tập huấn của tôi")), "lich-cua-toi.ics")

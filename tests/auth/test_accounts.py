@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select, update
 
 from elearn.core.errors import ServiceError
-from elearn.auth import services
+from elearn.auth import links, services
 from elearn.auth.models import PasswordReset, User
 from elearn.core.timeutil import utcnow
 from tests.conftest import csrf_token
@@ -59,7 +59,7 @@ def test_password_reset_link_expires(smtp_app, smtp_server, make_user, db):
     db.session.commit()
     assert client.get(link).status_code == 404
     with pytest.raises(ServiceError, match="hết hạn"):
-        services.finish_password_reset(link.rsplit("/", 1)[1], "mat-khau-moi-123")
+        links.finish_password_reset(link.rsplit("/", 1)[1], "mat-khau-moi-123")
 
 
 def test_forgot_password_for_unknown_email_says_the_same_and_sends_nothing(smtp_app, smtp_server):

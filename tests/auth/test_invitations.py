@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from elearn.auth import services
+from elearn.auth import links, services
 from elearn.auth.models import Invitation, User
 from elearn.core.timeutil import utcnow
 from elearn.extensions import db as _db
@@ -200,7 +200,7 @@ def test_expired_invitation_is_resent_from_the_user_list_by_a_manager_in_scope(m
     outsider = make_user(role="manager", org=other)
     with mail_app.app_context():
         new = services.create_user("moi@example.vn", "Người Mới", "trainee", _db.session.get(type(commune), commune.id))
-        services.invite_user(new)
+        links.invite_user(new)
         _db.session.commit()
         new_id = new.id
     first_link = _links(smtp_server.messages[-1])[0][len(BASE):]

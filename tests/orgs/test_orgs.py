@@ -136,3 +136,34 @@ def test_manager_home_counts_users_per_unit(client, auth, make_user, tree, count
     assert "Thư viện xã Đồng Đăng" in html
     assert "Thư viện xã Na Sầm" not in html
     assert "3 học viên" in html
+
+
+def test_org_tree_page_counts_active_accounts_per_unit_without_orgs_importing_auth(client, auth, make_user, tree):
+    """The counts come from above (home answers ``unit_members_wanted``); orgs never import accounts."""
+    import re
+
+    make_user(role="admin", org=tree["LS"], email="qt@example.vn")
+    for _ in range(3):
+        make_user(org=tree["DD"])
+    gone = make_user(org=tree["DD"])
+    gone.active = False
+    make_user(org=tree["NS"])
+    from elearn.extensions import db
+
+    db.session.commit()
+    assert services.member_counts(tree["CL"]) == {tree["DD"].id: 3}
+    auth.login("qt@example.vn")
+    html = client.get("/admin/orgs/").get_data(as_text=True)
+
+    def count(code):
+        m = re.search(rf"<code>{code}</code></td><td class=\"num\">(\d+)</td>", html)
+        return int(m.group(1))
+
+    assert (count("LS"), count("CL"), count("DD"), count("NS")) == (1, 0, 3, 1)
+    import ast
+    import pathlib
+
+    for path in pathlib.Path(services.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith(("auth", "home")), path

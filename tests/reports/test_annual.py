@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from elearn.extensions import db
 from elearn.progress.models import Certificate, CourseProgress
-from elearn.reports import services
+from elearn.reports import yearly
 
 
 def _setup(tree):
@@ -22,7 +22,7 @@ def _setup(tree):
 
 def test_annual_review_counts(tree):
     _setup(tree)
-    rows, total = services.annual_review(tree["units"]["P"], 2026)
+    rows, total = yearly.annual_review(tree["units"]["P"], 2026)
     by = {r.unit_code: r for r in rows}
     d1, d2 = by["D1"], by["D2"]
     assert (d1.this.trainees, d1.this.completions, d1.this.certificates, d1.this.sessions_held) == (6, 2, 1, 1)

@@ -4,7 +4,7 @@ from datetime import datetime
 import pytest
 
 from elearn.extensions import db
-from elearn.reports import services
+from elearn.reports import services, trainees
 from elearn.core.namekey import name_sort_key
 from elearn.core.text import vi_name_key
 
@@ -124,11 +124,11 @@ def test_trainee_list_is_paged_in_vietnamese_name_order_by_sql(tree):
     assert names == sorted(names, key=vi_name_key)
     got = []
     for page in (1, 2, 3):
-        p = services.trainee_page(course, P, page=page, per_page=3)
+        p = trainees.trainee_page(course, P, page=page, per_page=3)
         assert p.total == 8 and p.pages == 3
         got += [r.name for r in p.items]
     assert got == names
-    desc = services.trainee_page(course, P, page=1, per_page=8, desc=True)
+    desc = trainees.trainee_page(course, P, page=1, per_page=8, desc=True)
     assert [r.name for r in desc.items] == names[::-1]
 
 
@@ -136,20 +136,20 @@ def test_renaming_a_user_moves_them_in_the_order(tree):
     t9 = tree["users"]["t9"]
     t9.name = "Đinh Văn A"  # given name "A" sorts first
     db.session.commit()
-    p = services.trainee_page(tree["A"], tree["units"]["P"], page=1, per_page=1)
+    p = trainees.trainee_page(tree["A"], tree["units"]["P"], page=1, per_page=1)
     assert p.items[0].name == "Đinh Văn A"
 
 
 def test_trainee_rows_and_filters(tree):
     course, P = tree["A"], tree["units"]["P"]
-    rows = {r.id: r for r in services.trainee_page(course, P, per_page=50).items}
+    rows = {r.id: r for r in trainees.trainee_page(course, P, per_page=50).items}
     t1 = rows[tree["users"]["t1"].id]
     assert (t1.state, t1.percent, t1.grade, t1.certificate_code, t1.unit_code) == ("completed", 100, 80, "CERT-T1", "C1")
     assert rows[tree["users"]["t3"].id].state == "not_started"
     assert rows[tree["users"]["t2"].id].state == "in_progress"
 
     def names(**f):
-        return {r.id for r in services.trainee_page(course, P, per_page=50, **f).items}
+        return {r.id for r in trainees.trainee_page(course, P, per_page=50, **f).items}
 
     assert names(state="not_started") == _ids(tree, "t3", "t6", "t9")
     assert names(state="in_progress") == _ids(tree, "t2", "t7")
@@ -163,13 +163,13 @@ def test_trainee_rows_and_filters(tree):
 @pytest.mark.parametrize("sort,first", [("percent", "t6"), ("grade", "t5"), ("state", "t6"), ("unit", "t1"),
                                         ("last_activity", "t5")])
 def test_trainee_sorts(tree, sort, first):
-    p = services.trainee_page(tree["A"], tree["units"]["P"], per_page=50, sort=sort)
+    p = trainees.trainee_page(tree["A"], tree["units"]["P"], per_page=50, sort=sort)
     # ties break by Vietnamese name: not started t3 Đức, t6 Ánh, t9 Giang → Ánh first for "state"
     assert p.items[0].id == tree["users"][first].id
 
 
 def test_unknown_sort_falls_back_to_name(tree):
-    p = services.trainee_page(tree["A"], tree["units"]["P"], per_page=50, sort="password_hash; DROP")
+    p = trainees.trainee_page(tree["A"], tree["units"]["P"], per_page=50, sort="password_hash; DROP")
     assert p.items[0].name == "Nguyễn Văn An"
 
 

@@ -1,3 +1,4 @@
+"""The signed-in account (/me) and the org units it may see (/orgs)."""
 from flask_login import current_user
 
 from ..orgs.services import visible_units
