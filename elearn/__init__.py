@@ -140,6 +140,7 @@ def _register_blueprints(app):
 
     http.register(app)  # the bounded <int:…> converter must be in place before any rule is added
     from .auth import bp as auth_bp
+    from .cataloguing import bp as cataloguing_bp
     from .courses import bp as courses_bp
     from .home import bp as home_bp
     from .orgs import bp as orgs_bp
@@ -156,6 +157,7 @@ def _register_blueprints(app):
     app.register_blueprint(progress_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(cataloguing_bp)
     api.init_app(app)
 
 

@@ -13,6 +13,7 @@ import yaml
 from ..core.markdown import problems as markdown_problems
 from ..core.markdown import reading_minutes
 from ..quizzes import gift
+from . import kinds as registry
 from ..quizzes.models import DEFAULT_REVIEW, REVIEW_SHOWN, REVIEW_WHAT, REVIEW_WHEN
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -321,9 +322,10 @@ class _Reader:
         seen = set()
         for item in activities:
             line = getattr(item, "line", data.lines.get("activities"))
-            kinds = [k for k in ACTIVITY_KINDS if isinstance(item, dict) and k in item]
+            keys = ACTIVITY_KINDS + tuple(k for k in registry.importable() if k not in ACTIVITY_KINDS)
+            kinds = [k for k in keys if isinstance(item, dict) and k in item]
             if len(kinds) != 1:
-                self.err(path, line, f"mỗi hoạt động cần đúng một khoá trong {', '.join(ACTIVITY_KINDS)}")
+                self.err(path, line, f"mỗi hoạt động cần đúng một khoá trong {', '.join(keys)}")
                 continue
             kind = kinds[0]
             aslug = item[kind]
@@ -339,6 +341,10 @@ class _Reader:
                 if lesson:
                     lesson.completion = self.activity_rule(path, item, "lesson")
                     spec.activities.append(lesson)
+            elif kind != "quiz":  # a kind of the registry (elearn/courses/kinds.py)
+                other = registry.importable()[kind].read_spec(self, folder, path, item, aslug, line)
+                if other:
+                    spec.activities.append(other)
             else:
                 quiz = self.quiz(folder, path, item, aslug, quiz_slugs)
                 if quiz:

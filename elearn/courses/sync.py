@@ -5,6 +5,7 @@ from sqlalchemy import select
 from ..core.markdown import render
 from ..extensions import db
 from ..quizzes.models import Quiz
+from . import kinds
 from .importer import ACTIVITY_KINDS, CourseSpec, ImportReport, LessonSpec
 from .models import Activity, Course, Lesson, Module
 
@@ -77,7 +78,7 @@ def _apply_course(w, spec: CourseSpec):
 def _apply_activities(w, course, module, mspec):
     existing = {a.slug: a for a in db.session.scalars(select(Activity).where(Activity.module_id == module.id))}
     for position, aspec in enumerate(mspec.activities):
-        kind = "lesson" if isinstance(aspec, LessonSpec) else "quiz"
+        kind = getattr(aspec, "kind", None) or ("lesson" if isinstance(aspec, LessonSpec) else "quiz")
         activity = existing.get(aspec.slug)
         if activity is None:
             activity = existing[aspec.slug] = w.new(Activity(course_id=course.id, module_id=module.id,
@@ -92,12 +93,14 @@ def _apply_activities(w, course, module, mspec):
             lesson = activity.lesson or w.new(Lesson(activity=activity))
             w.set(lesson, body_md=aspec.body_md, body_html=render(aspec.body_md), minutes=aspec.minutes,
                   sources=list(aspec.sources))
-        else:
+        elif kind == "quiz":
             _apply_quiz(w, course, module, activity, aspec)
+        else:
+            kinds.get(kind).apply_spec(w, course, module, activity, aspec)
     present = {a.slug for a in mspec.activities}
     for slug, activity in existing.items():
         # Only what the files describe is archived; materials and workshops added on the web stay.
-        if slug not in present and activity.kind in ACTIVITY_KINDS:
+        if slug not in present and (activity.kind in ACTIVITY_KINDS or activity.kind in kinds.importable()):
             w.set(activity, status="archived")
 
 

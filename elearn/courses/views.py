@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ..core.db import want_write
 from ..core.uploads import send_stored
 from ..extensions import db
-from . import bp, loaders, services
+from . import bp, kinds, loaders, services
 from .models import Activity, MaterialFile
 
 
@@ -58,6 +58,9 @@ def activity(slug, module_slug, activity_slug):
         if ws is None:
             abort(404)
         return redirect(url_for("workshops.detail", workshop_id=ws.id))
+    target = kinds.get(act.kind).url(act, course)  # a kind with a page of its own (registry)
+    if target:
+        return redirect(target)
     prev, nxt = services.neighbours(outline, act)
     # Never link into a locked module: say what unlocks it instead.
     locked = {s.module.id: s for s in (access.states or []) if s.state == "locked"} if not editor else {}
