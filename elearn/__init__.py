@@ -164,7 +164,7 @@ def _register_blueprints(app):
 def _register_cli(app):
     from .auth.cli import tokens_cli, users_cli
     from .cataloguing.cli import cataloguing_cli
-    from .courses.cli import courses_cli
+    from .curriculum.cli import courses_cli
     from .demo.cli import demo_cli
     from .orgs.cli import orgs_cli
     from .progress.cli import progress_cli

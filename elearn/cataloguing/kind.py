@@ -97,7 +97,7 @@ class CataloguingKind(ActivityKind):
     def read_spec(self, reader, folder, module_path, item, slug, line):
         from .spec import read_cataloguing
 
-        return read_cataloguing(reader, folder, module_path, item, slug, line, self)
+        return read_cataloguing(reader, folder, module_path, item, slug, line)
 
     def apply_spec(self, writer, course, module, activity, spec):
         from .spec import apply_cataloguing

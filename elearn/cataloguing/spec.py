@@ -38,10 +38,13 @@ class CataloguingSpec:
     grading: str = "best"
     completion: str = "passed"
     kind: str = "cataloguing"
-    _minutes: int = DEFAULT_MINUTES
+    minutes: int = DEFAULT_MINUTES
 
-    def minutes(self):
-        return self._minutes
+    def minutes_needed(self) -> int:
+        return self.minutes
+
+    def tally(self) -> dict:
+        return {"exercises": 1}
 
 
 def _number(reader, path, item, key, default, low, high, what):
@@ -52,7 +55,7 @@ def _number(reader, path, item, key, default, low, high, what):
     return value
 
 
-def read_cataloguing(reader, folder, module_path, item, slug, line, kind):
+def read_cataloguing(reader, folder, module_path, item, slug, line):
     unknown = sorted(set(item) - KNOWN)
     if unknown:
         reader.err(module_path, line, f"bài tập biên mục '{slug}': không biết khoá {', '.join(unknown)}")
@@ -76,11 +79,6 @@ def read_cataloguing(reader, folder, module_path, item, slug, line, kind):
     if not isinstance(title, str) or not title.strip():
         reader.err(module_path, item.lines.get("title", line), "'title' phải là chuỗi không rỗng")
         title = ex.title
-    completion = item.get("completion", kind.default_rule)
-    if completion not in kind.rules:
-        reader.err(module_path, item.lines.get("completion", line),
-                   f"'completion' của bài tập biên mục phải là một trong: {', '.join(kind.rules)}")
-        completion = kind.default_rule
     grading = item.get("grading", "best")
     if grading not in GRADINGS:
         reader.err(module_path, item.lines.get("grading", line), "'grading' phải là best hoặc last")
@@ -97,7 +95,7 @@ def read_cataloguing(reader, folder, module_path, item, slug, line, kind):
     options = {k: ex.meta[k] for k in OPTION_KEYS if k in ex.meta}
     return CataloguingSpec(slug, title.strip(), os.path.relpath(path, course_folder), ex.item.strip(),
                            key_text,
-                           options, float(pass_mark), attempts, grading, completion, _minutes=minutes)
+                           options, float(pass_mark), attempts, grading, minutes=minutes)
 
 
 def apply_cataloguing(writer, activity, spec: CataloguingSpec):

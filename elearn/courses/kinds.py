@@ -53,8 +53,10 @@ class ActivityKind:
     label = ""
     #: Completion rules this kind accepts, the first being the default.
     rules: tuple[str, ...] = (Rule.VIEWED, Rule.MANUAL, Rule.NONE)
-    #: Verb logged when a trainee opens the activity's page (None: opening records nothing).
+    #: Verb logged when a trainee opens the activity (None: opening records nothing).
     open_verb: str | None = Rule.VIEWED
+    #: Whether showing its page counts as opening it (a material counts only when a file is downloaded).
+    page_opens: bool = True
     #: The key that introduces it in a module.yaml ``activities:`` list (None: not in course files).
     import_key: str | None = None
     #: Template of its page under templates/courses/ (None: the page lives elsewhere, see ``url``).
@@ -156,7 +158,7 @@ class LessonKind(ActivityKind):
     def read_spec(self, reader, folder, module_path, item, slug, line):
         from .lesson_files import read_lesson
 
-        return read_lesson(reader, folder, module_path, item, slug, line, self)
+        return read_lesson(reader, folder, module_path, item, slug, line)
 
     def apply_spec(self, writer, course, module, activity, spec):
         from .lesson_files import apply_lesson
@@ -168,6 +170,7 @@ class MaterialKind(ActivityKind):
     name = "material"
     label = _l("Tài liệu")
     open_verb = "opened"
+    page_opens = False
     template = "courses/activity_material.html"
 
     def edit_url(self, activity, course):

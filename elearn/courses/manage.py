@@ -374,7 +374,7 @@ def export_progress(slug, fmt):
     from ..core.exports import table_response
     from ..core.text import vi_name_key
     from ..core.timeutil import to_local
-    from ..progress.models import CourseProgress
+    from .models import CourseProgress
 
     if fmt not in ("csv", "xlsx"):
         abort(404)

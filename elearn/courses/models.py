@@ -194,3 +194,39 @@ class ActivityProgress(db.Model):
         UniqueConstraint("user_id", "activity_id", name="uq_activity_progress_user_activity"),
         Index("ix_activity_progress_user_course", "user_id", "course_id"),
     )
+
+
+class ModuleProgress(db.Model):
+    __tablename__ = "module_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(12), default="started")  # started, complete, missed
+    done: Mapped[int] = mapped_column(default=0)  # required activities complete
+    required: Mapped[int] = mapped_column(default=0)
+    grade: Mapped[float | None]
+    completed_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id", name="uq_module_progress_user_module"),
+        Index("ix_module_progress_user_course", "user_id", "course_id"),
+    )
+
+
+class CourseProgress(db.Model):
+    __tablename__ = "course_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(12), default="started")  # started, complete, missed
+    done: Mapped[int] = mapped_column(default=0)
+    required: Mapped[int] = mapped_column(default=0)
+    percent: Mapped[int] = mapped_column(default=0)
+    grade: Mapped[float | None]
+    completed_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("user_id", "course_id", name="uq_course_progress_user_course"),)

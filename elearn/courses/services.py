@@ -7,11 +7,17 @@ from sqlalchemy.orm import selectinload
 
 from ..core.errors import NotFound, ServiceError
 from ..core.markdown import reading_minutes, render
+from ..core.signals import course_rules_changed, tell_facts_changed
 from ..core.text import slugify, vi_collate
+from ..core.timeutil import utcnow
 from ..extensions import db
+from . import kinds
 from .models import (
     Activity,
+    ActivityEvent,
     ActivityProgress,
+    CourseProgress,
+    ModuleProgress,
     Course,
     CourseStaff,
     Enrolment,
@@ -71,8 +77,6 @@ def my_courses(user):
 
 def course_percentages(user, course_ids):
     """{course_id: percent complete}, read from the precomputed course rows (one query)."""
-    from ..progress.models import CourseProgress
-
     if not course_ids:
         return {}
     rows = dict(db.session.execute(select(CourseProgress.course_id, CourseProgress.percent).where(
@@ -135,8 +139,6 @@ class ModuleState:
 def module_states(user, course, outline):
     """Each module's state for ``user`` from the precomputed rows: done, available, or locked while a
     prerequisite is not done."""
-    from ..progress.models import ModuleProgress
-
     ids = [a.id for _m, acts in outline for a in acts]
     done_ids = set(db.session.scalars(
         select(ActivityProgress.activity_id).where(ActivityProgress.user_id == user.id,
@@ -154,11 +156,20 @@ def module_states(user, course, outline):
     return states
 
 
-def record_view(user, activity: Activity):
-    """A trainee opened ``activity``: log the event and refresh their progress, in one transaction."""
-    from ..progress.services import record_event
+def record_event(user, activity: Activity, verb: str, now=None):
+    """Log a raw event and tell progress (``core.signals.facts_changed``), which refreshes the
+    trainee's rows in this transaction. Returns their course row."""
+    now = now or utcnow()
+    db.session.add(ActivityEvent(user_id=user.id, activity_id=activity.id, course_id=activity.course_id,
+                                 verb=verb, created_at=now))
+    db.session.flush()
+    return tell_facts_changed(activity.course_id, user.id, now=now)
 
-    return record_event(user, activity, "opened" if activity.kind == "material" else "viewed")
+
+def record_view(user, activity: Activity):
+    """A trainee opened ``activity``: log its kind's opening verb, if it has one (``kinds``)."""
+    verb = kinds.get(activity.kind).open_verb
+    return record_event(user, activity, verb) if verb else None
 
 
 def neighbours(outline, activity):
@@ -217,9 +228,7 @@ def update_module(module, *, title, summary, prerequisite_ids, completion=None):
     if completion is not None and completion != (module.completion or {}):
         module.completion = completion
         db.session.flush()
-        from ..progress.services import rebuild
-
-        rebuild(db.session.get(Course, module.course_id))  # the rules changed: everyone's rows follow
+        course_rules_changed.send(module.course_id)  # the rules changed: everyone's rows follow
     allowed = {m.id: m for m in db.session.scalars(select(Module).where(Module.course_id == module.course_id,
                                                                       Module.id != module.id))}
     if any(pid not in allowed for pid in prerequisite_ids):

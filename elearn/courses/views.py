@@ -1,12 +1,13 @@
 """Trainee side: my courses, a course's modules (locked / available / done), activity pages."""
-from flask import abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..core.db import want_write
 from ..core.uploads import send_stored
 from ..extensions import db
+from ..auth.forms import ConfirmForm
 from . import bp, kinds, loaders, services
+from .kinds import Rule
 from .models import Activity, MaterialFile
 
 
@@ -49,18 +50,12 @@ def activity(slug, module_slug, activity_slug):
     except loaders.Locked as locked:
         return render_template("courses/locked.html", course=locked.course, st=locked.state), 403
     course, editor, outline, st, act = access.course, access.editor, access.outline, access.state, access.activity
-    if act.kind == "quiz":
-        return redirect(url_for("quizzes.quiz", activity_id=act.id))
-    if act.kind == "workshop":
-        from ..workshops.models import Workshop
-
-        ws = db.session.scalar(db.select(Workshop).where(Workshop.activity_id == act.id))
-        if ws is None:
-            abort(404)
-        return redirect(url_for("workshops.detail", workshop_id=ws.id))
-    target = kinds.get(act.kind).url(act, course)  # a kind with a page of its own (registry)
-    if target:
-        return redirect(target)
+    kind = kinds.get(act.kind)
+    elsewhere = kind.url(act, course)
+    if elsewhere:
+        return redirect(elsewhere)
+    if kind.template is None:
+        abort(404)
     prev, nxt = services.neighbours(outline, act)
     # Never link into a locked module: say what unlocks it instead.
     locked = {s.module.id: s for s in (access.states or []) if s.state == "locked"} if not editor else {}
@@ -69,21 +64,14 @@ def activity(slug, module_slug, activity_slug):
         nxt = None
     if prev is not None and prev.module_id in locked:
         prev = None
-    files = []
-    if act.kind == "lesson":
+    if kind.open_verb and kind.page_opens and not editor:
         want_write()
         services.record_view(current_user, act)
         db.session.commit()
-    elif act.kind == "material":
-        files = db.session.scalars(select(MaterialFile).where(MaterialFile.activity_id == act.id)
-                                   .order_by(MaterialFile.version.desc())).all()
-    from ..auth.forms import ConfirmForm
-    from ..progress.rules import activity_rule
-
-    return render_template(f"courses/activity_{act.kind}.html", course=course, module=st.module, activity=act,
-                           prev=prev, next=nxt, next_locked=next_locked, editor=editor, files=files,
-                           modules={m.id: m for m, _a in outline}, manual=activity_rule(act) == "manual",
-                           done=act.id in st.done_ids, confirm=ConfirmForm())
+    return render_template(kind.template, course=course, module=st.module, activity=act, prev=prev, next=nxt,
+                           next_locked=next_locked, editor=editor, modules={m.id: m for m, _a in outline},
+                           manual=kind.rule(act) == Rule.MANUAL, done=act.id in st.done_ids,
+                           confirm=ConfirmForm(), **kind.page_context(act))
 
 
 @bp.route("/<slug>/files/<int:file_id>")

@@ -83,7 +83,7 @@ def load_accounts(reset_passwords=False):
 def load_courses():
     """The shipped curriculum, open to the whole province, taught by the demo instructor."""
     from ..courses import services as courses
-    from ..courses.cli import default_dir, import_dir
+    from ..curriculum.cli import default_dir, import_dir
 
     report = import_dir(default_dir())
     if report.errors:

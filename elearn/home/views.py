@@ -4,7 +4,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..courses import services as course_services
-from ..progress.dashboard import dashboard, upcoming_sessions
+from ..progress.dashboard import dashboard
+from ..workshops.services import upcoming_sessions
 from . import bp, services
 
 

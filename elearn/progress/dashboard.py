@@ -74,19 +74,6 @@ def dashboard(user):
     return cards, _certificates(user)
 
 
-def upcoming_sessions(user, limit=5):
-    """The next sessions of workshops the trainee has a seat in (one query)."""
-    from ..core.timeutil import utcnow
-    from ..workshops.models import Registration, Workshop, WorkshopSession
-
-    return db.session.execute(
-        select(WorkshopSession, Workshop).join(Workshop, WorkshopSession.workshop_id == Workshop.id)
-        .join(Registration, Registration.workshop_id == Workshop.id)
-        .where(Registration.user_id == user.id, Registration.status == "booked", Workshop.status == "published",
-               WorkshopSession.status == "scheduled", WorkshopSession.ends_at >= utcnow())
-        .order_by(WorkshopSession.starts_at).limit(limit)).all()
-
-
 def _certificates(user):
     return db.session.scalars(select(Certificate).where(Certificate.user_id == user.id,
                                                         Certificate.revoked_at.is_(None))

@@ -13,12 +13,12 @@ minimum average grade, and an optional date by which it must be complete.
 from datetime import date, datetime, timedelta
 
 from ..core.timeutil import local_midnight_utc
-
-DEFAULT_ACTIVITY_RULE = {"lesson": "viewed", "material": "viewed", "quiz": "passed", "workshop": "attended"}
+from ..courses import kinds
 
 
 def activity_rule(activity) -> str:
-    return (activity.settings or {}).get("completion") or DEFAULT_ACTIVITY_RULE.get(activity.kind, "viewed")
+    """The activity's own rule, else its kind's default (``elearn.courses.kinds``)."""
+    return kinds.get(activity.kind).rule(activity)
 
 
 def due_end_utc(due: str | None) -> datetime | None:

@@ -5,10 +5,14 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from ..core.signals import course_rules_changed, facts_changed
 from ..core.timeutil import utcnow
-from ..courses.models import Activity, ActivityEvent, ActivityProgress, Course, Module
+from ..courses.services import record_event
+from ..courses import kinds
+from ..courses.kinds import Rule
+from ..courses.models import Activity, ActivityEvent, ActivityProgress, Course, CourseProgress, Module, ModuleProgress
 from ..extensions import db
-from .models import CompletionOverride, CourseProgress, ModuleProgress
+from .models import CompletionOverride
 from .rules import activity_rule, combine
 
 ROW_FIELDS = ("state", "grade", "attempts", "first_at", "last_at", "completed_at")
@@ -27,20 +31,12 @@ def _live_outline(course):
 
 
 def _facts(user_id, course, activities):
-    """Raw facts for one trainee in one course: events, quiz attempts, overrides (three queries)."""
-    from ..quizzes.models import Quiz, QuizAttempt
-
+    """Raw facts for one trainee in one course: events, overrides, and each kind's own facts (asked of
+    the registry: a quiz's attempts, a workshop's attendance, …)."""
     ids = [a.id for a in activities]
     events = db.session.execute(select(ActivityEvent.activity_id, ActivityEvent.verb, ActivityEvent.created_at)
                                 .where(ActivityEvent.user_id == user_id, ActivityEvent.course_id == course.id)
                                 .order_by(ActivityEvent.created_at, ActivityEvent.id)).all()
-    quiz_ids = [a.id for a in activities if a.kind == "quiz"]
-    attempts, quizzes = {}, {}
-    if quiz_ids:
-        for att in db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user_id,
-                                                                QuizAttempt.quiz_id.in_(quiz_ids))):
-            attempts.setdefault(att.quiz_id, []).append(att)
-        quizzes = {q.activity_id: q for q in db.session.scalars(select(Quiz).where(Quiz.activity_id.in_(quiz_ids)))}
     overrides = {}
     for o in db.session.scalars(select(CompletionOverride).where(CompletionOverride.user_id == user_id,
                                                                  CompletionOverride.course_id == course.id)
@@ -50,74 +46,40 @@ def _facts(user_id, course, activities):
     for activity_id, verb, at in events:
         if activity_id in by_activity:
             by_activity[activity_id].append((verb, at))
-    # Workshops: attendance at every scheduled session completes the linked activity.
-    workshop_acts = [a.id for a in activities if a.kind == "workshop"]
-    if workshop_acts:
-        from ..workshops.models import Attendance, Workshop, WorkshopSession
-
-        for ws in db.session.scalars(select(Workshop).where(Workshop.activity_id.in_(workshop_acts))):
-            sessions = [s.id for s in db.session.scalars(select(WorkshopSession).where(
-                WorkshopSession.workshop_id == ws.id, WorkshopSession.status == "scheduled"))]
-            marks = db.session.execute(select(Attendance.session_id, Attendance.status, Attendance.marked_at).where(
-                Attendance.user_id == user_id, Attendance.session_id.in_(sessions))).all() if sessions else []
-            came = {sid: at for sid, status, at in marks if status in ("present", "late")}
-            for _sid, _status, at in marks:
-                by_activity[ws.activity_id].append(("attendance", at))
-            if sessions and len(came) == len(sessions):
-                by_activity[ws.activity_id].append(("attended", max(came.values())))
-    return by_activity, attempts, quizzes, overrides
+    by_kind = {}
+    for a in activities:
+        by_kind.setdefault(a.kind, []).append(a)
+    own = {}
+    for name, acts in by_kind.items():
+        for (_uid, aid), fact in kinds.get(name).facts([user_id], acts).items():
+            own[aid] = fact
+    return by_activity, own, overrides
 
 
-def _quiz_completion(rule, quiz, attempts):
-    """(grade, attempts finished, completed_at) for a quiz under ``rule``."""
-    from ..quizzes.services import quiz_grade
-
-    finished = sorted((a for a in attempts if a.state == "finished"), key=lambda a: (a.finished_at, a.id))
-    grade = quiz_grade(quiz, attempts) if quiz else None
-    completed_at = None
-    for i in range(len(finished)):
-        so_far = finished[: i + 1]
-        g = quiz_grade(quiz, so_far)
-        if rule == "graded" and g is not None:
-            completed_at = finished[i].finished_at
-            break
-        if rule in ("passed", "passed_or_exhausted") and g is not None and g >= quiz.pass_mark:
-            completed_at = finished[i].finished_at
-            break
-    if completed_at is None and rule == "passed_or_exhausted" and quiz and quiz.attempts_allowed:
-        used = sorted((a for a in attempts if a.state in ("finished", "abandoned")), key=lambda a: (a.finished_at, a.id))
-        if len(used) >= quiz.attempts_allowed and all(a.percent is not None or a.state == "abandoned" for a in used):
-            completed_at = used[quiz.attempts_allowed - 1].finished_at
-    return grade, len(finished), completed_at
-
-
-def derive_activity(activity, events, attempts, quiz, override):
-    """The progress row's values for one activity, or None when there is nothing to record."""
-    rule = activity_rule(activity)
-    times = [at for _verb, at in events] + [a.started_at for a in attempts] + \
-        [a.finished_at for a in attempts if a.finished_at]
+def derive_activity(activity, events, fact, override):
+    """The progress row's values for one activity, or None when there is nothing to record.
+    ``events`` are its (verb, at) pairs, ``fact`` what its kind's ``facts`` gave for this trainee."""
+    kind = kinds.get(activity.kind)
+    rule = kind.rule(activity)
+    out = kind.outcome(activity, rule, fact)
+    times = [at for _verb, at in events] + list(out.times)
     if not times and override is None:
         return None
-    grade, n_attempts, completed_at = None, 0, None
-    if activity.kind == "quiz":
-        grade, n_attempts, completed_at = _quiz_completion(rule, quiz, attempts)
-    if rule == "viewed":
+    completed_at = out.completed_at
+    if rule == Rule.VIEWED:
         seen = [at for verb, at in events if verb in ("viewed", "opened")]
         completed_at = seen[0] if seen else None
-    elif rule == "manual":
+    elif rule == Rule.MANUAL:
         marks = [(verb, at) for verb, at in events if verb in ("marked_done", "marked_undone")]
         completed_at = marks[-1][1] if marks and marks[-1][0] == "marked_done" else None
-    elif rule == "attended":
-        done = [at for verb, at in events if verb == "attended"]
-        completed_at = done[-1] if done else None
-    elif rule == "none":
+    elif rule == Rule.NONE:
         completed_at = None
     if override is not None and override.state in ("complete", "incomplete"):
         completed_at = override.created_at if override.state == "complete" else None
         times.append(override.created_at)
     if not times:
         return None  # only a cleared override: nothing to show
-    return {"state": "complete" if completed_at else "started", "grade": grade, "attempts": n_attempts,
+    return {"state": "complete" if completed_at else "started", "grade": out.grade, "attempts": out.attempts,
             "first_at": min(times), "last_at": max(times), "completed_at": completed_at}
 
 
@@ -129,14 +91,13 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
     # Rows are kept for every activity, archived ones too (their progress comes back with them);
     # only published modules and activities count towards completion.
     activities = db.session.scalars(select(Activity).where(Activity.course_id == course.id)).all()
-    by_activity, attempts, quizzes, overrides = _facts(user_id, course, activities)
+    by_activity, own, overrides = _facts(user_id, course, activities)
 
     existing = {r.activity_id: r for r in db.session.scalars(
         select(ActivityProgress).where(ActivityProgress.user_id == user_id, ActivityProgress.course_id == course.id))}
     rows = {}
     for a in activities:
-        values = derive_activity(a, by_activity.get(a.id, []), attempts.get(a.id, []), quizzes.get(a.id),
-                                 overrides.get(a.id))
+        values = derive_activity(a, by_activity.get(a.id, []), own.get(a.id), overrides.get(a.id))
         row = existing.pop(a.id, None)
         if values is None:
             if row is not None:
@@ -157,7 +118,7 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
     module_parts = []
     touched = bool(rows)
     for m in modules:
-        required = [a for a in by_module[m.id] if activity_rule(a) != "none"]
+        required = [a for a in by_module[m.id] if activity_rule(a) != Rule.NONE]
         parts = [(a.id in rows and rows[a.id].state == "complete", rows[a.id].completed_at if a.id in rows else None,
                   rows[a.id].grade if a.id in rows else None) for a in required]
         state, done, req, grade, completed_at = combine(parts, m.completion or {}, now)
@@ -179,7 +140,7 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
         db.session.flush()
         return None
     state, _done, _req, grade, completed_at = combine(module_parts, course.completion or {}, now)
-    required_acts = [a for a in live if activity_rule(a) != "none"]
+    required_acts = [a for a in live if activity_rule(a) != Rule.NONE]
     done_acts = sum(1 for a in required_acts if a.id in rows and rows[a.id].state == "complete")
     if course_row is None:
         course_row = CourseProgress(user_id=user_id, course_id=course.id)
@@ -194,15 +155,6 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
 
         issue_for_completion(user_id, course, completed_at)
     return course_row
-
-
-def record_event(user, activity, verb: str, now=None):
-    """Log a raw event and refresh the trainee's progress in this transaction."""
-    now = now or utcnow()
-    db.session.add(ActivityEvent(user_id=user.id, activity_id=activity.id, course_id=activity.course_id,
-                                 verb=verb, created_at=now))
-    db.session.flush()
-    return refresh(user.id, db.session.get(Course, activity.course_id), now)
 
 
 def override(activity, trainee, state: str, reason: str, by):
@@ -221,19 +173,12 @@ def override(activity, trainee, state: str, reason: str, by):
 
 
 def users_with_facts(course):
-    """Everyone who has any raw fact in ``course`` (events, attempts, overrides) or a progress row."""
-    from ..quizzes.models import QuizAttempt
-
+    """Everyone who has any raw fact in ``course`` (events, each kind's own facts, overrides) or a row."""
     ids = set(db.session.scalars(select(ActivityEvent.user_id).where(ActivityEvent.course_id == course.id).distinct()))
-    quiz_ids = select(Activity.id).where(Activity.course_id == course.id, Activity.kind == "quiz")
-    ids |= set(db.session.scalars(select(QuizAttempt.user_id).where(QuizAttempt.quiz_id.in_(quiz_ids)).distinct()))
+    for kind in kinds.KINDS.values():
+        ids |= kind.fact_users(course.id)
     ids |= set(db.session.scalars(select(CompletionOverride.user_id).where(CompletionOverride.course_id == course.id).distinct()))
     ids |= set(db.session.scalars(select(CourseProgress.user_id).where(CourseProgress.course_id == course.id)))
-    from ..workshops.models import Attendance, Workshop, WorkshopSession
-
-    sessions = select(WorkshopSession.id).join(Workshop, WorkshopSession.workshop_id == Workshop.id).where(
-        Workshop.course_id == course.id)
-    ids |= set(db.session.scalars(select(Attendance.user_id).where(Attendance.session_id.in_(sessions)).distinct()))
     return sorted(ids)
 
 
@@ -264,3 +209,21 @@ def mark_manual(user, activity, done: bool = True):
     if activity_rule(activity) != "manual":
         raise NotFound(_("Hoạt động này không tự đánh dấu hoàn thành được."))
     return record_event(user, activity, "marked_done" if done else "marked_undone")
+
+
+def on_facts_changed(course_id, user_id=None, user_ids=(), now=None):
+    """``core.signals.facts_changed``: refresh those trainees' rows in the current transaction."""
+    course = db.session.get(Course, course_id)
+    row = None
+    for uid in ([user_id] if user_id is not None else []) + list(user_ids):
+        row = refresh(uid, course, now)
+    return row
+
+
+def on_course_rules_changed(course_id):
+    """``core.signals.course_rules_changed``: every trainee's rows follow the new rules or content."""
+    rebuild(db.session.get(Course, course_id))
+
+
+facts_changed.connect(on_facts_changed)
+course_rules_changed.connect(on_course_rules_changed)

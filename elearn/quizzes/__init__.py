@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
-from . import views, manage, bank_views  # noqa: E402,F401
+from . import views, manage, bank_views, kind  # noqa: E402,F401

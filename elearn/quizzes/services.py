@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import Conflict, ServiceError
+from ..core.signals import tell_facts_changed
 from ..core.timeutil import utcnow
 from ..courses.models import Activity
 from ..extensions import db
@@ -401,11 +402,8 @@ def _touch_progress(user, quiz, now):
 
 def update_progress(user_id: int, quiz: Quiz):
     """Refresh the trainee's progress (grade by the grading method, completion) in this transaction."""
-    from ..courses.models import Course
-    from ..progress.services import refresh
-
     activity = db.session.get(Activity, quiz.activity_id)
-    return refresh(user_id, db.session.get(Course, activity.course_id))
+    return tell_facts_changed(activity.course_id, user_id)
 
 
 # --- review ------------------------------------------------------------------------------------------

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("workshops", __name__)
 
-from . import views, manage, roster  # noqa: E402,F401
+from . import views, manage, roster, kind  # noqa: E402,F401

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core.errors import ServiceError
+from ..core.signals import tell_facts_changed
 from ..core.timeutil import utcnow
-from ..courses.models import Course
 from ..extensions import db
 from .models import ATTENDANCE, Attendance, CalendarFeed, Registration, Workshop
 from .services import last_end, prework_missing
@@ -69,11 +69,9 @@ def _record_outcome(session, user_id, by, now):
 
 def _attendance_changed(session, user_id):
     """Attendance feeds the completion rules: refresh the trainee's progress in this transaction."""
-    from ..progress.services import refresh
-
     ws = db.session.get(Workshop, session.workshop_id)
     if ws.activity_id:
-        refresh(user_id, db.session.get(Course, ws.course_id))
+        tell_facts_changed(ws.course_id, user_id)
 
 
 def roster(session):

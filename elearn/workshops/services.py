@@ -12,11 +12,10 @@ from sqlalchemy import func, or_, select, update
 
 from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import utcnow
-from ..courses.models import Course, Module
+from ..courses.models import Course, Module, ModuleProgress
 from ..courses.services import enrolled_filter, is_enrolled
 from ..extensions import db
 from ..orgs.models import OrgUnit
-from ..progress.models import ModuleProgress
 from .models import (Registration, RegistrationEvent, Reminder, Workshop,
                      WorkshopSession, WorkshopTarget)
 
@@ -372,3 +371,13 @@ def sync_posttest(ws):
     if quiz is not None:
         quiz.open_at = last_end(ws)
         db.session.flush()
+
+
+def upcoming_sessions(user, limit=5):
+    """The next sessions of workshops the trainee has a seat in (one query)."""
+    return db.session.execute(
+        select(WorkshopSession, Workshop).join(Workshop, WorkshopSession.workshop_id == Workshop.id)
+        .join(Registration, Registration.workshop_id == Workshop.id)
+        .where(Registration.user_id == user.id, Registration.status == "booked", Workshop.status == "published",
+               WorkshopSession.status == "scheduled", WorkshopSession.ends_at >= utcnow())
+        .order_by(WorkshopSession.starts_at).limit(limit)).all()

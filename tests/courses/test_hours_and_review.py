@@ -6,7 +6,8 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from elearn.core.timeutil import utcnow
-from elearn.courses import importer
+from elearn.curriculum import reader as importer
+from elearn.quizzes.course_files import QUESTION_MINUTES, REVIEW_PRESETS
 from elearn.courses.models import Activity
 from elearn.quizzes.models import DEFAULT_REVIEW, Quiz
 from elearn.quizzes.services import review_allows
@@ -48,7 +49,7 @@ def test_essay_counts_as_writing_time(course_dir):
     (course_dir / "thu-nghiem" / "mot" / "questions.gift").write_text(
         "::Q1:: Luật có bao nhiêu điều? {#52}\n\n::E1:: Viết một kế hoạch ngắn. {}\n", encoding="utf-8")
     report = importer.read_courses(str(course_dir))
-    assert report.courses[0].content_minutes() == 1 + 1 + importer.QUESTION_MINUTES["essay"] + 3
+    assert report.courses[0].content_minutes() == 1 + 1 + QUESTION_MINUTES["essay"] + 3
 
 
 def test_course_claiming_more_than_twice_its_content_gets_a_warning_and_still_imports(runner, db, course_dir):
@@ -100,7 +101,7 @@ def test_review_after_close_is_written_to_the_quiz(runner, db, course_dir):
     assert result.exit_code == 0, result.output
     quiz = _quiz(db)
     assert quiz.attempts_allowed == 3
-    assert quiz.review == importer.REVIEW_PRESETS["after_close"]
+    assert quiz.review == REVIEW_PRESETS["after_close"]
     for when in ("during", "immediately", "open"):
         assert not set(quiz.review[when]) & {"right_answer", "feedback"}
     assert "right_answer" in quiz.review["closed"]

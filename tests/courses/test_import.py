@@ -2,7 +2,7 @@ import json
 
 from sqlalchemy import func, select
 
-from elearn.courses import importer
+from elearn.curriculum import reader as importer
 from elearn.courses.models import Activity, ActivityProgress, Course, Lesson, Module
 
 

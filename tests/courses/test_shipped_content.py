@@ -8,7 +8,9 @@ import unicodedata
 
 import pytest
 
-from elearn.courses import importer
+from elearn.courses.lesson_files import LessonSpec
+from elearn.curriculum import reader as importer
+from elearn.quizzes.course_files import QuizSpec
 
 from .conftest import REPO_COURSES
 
@@ -73,14 +75,14 @@ def test_every_lesson_names_its_sources(shipped):
     for course in shipped.courses:
         for module in course.modules:
             for activity in module.activities:
-                if isinstance(activity, importer.LessonSpec):
+                if isinstance(activity, LessonSpec):
                     assert activity.sources, f"{course.slug}/{module.slug}/{activity.slug}"
 
 
 def test_quizzes_cannot_be_passed_by_copying_the_previous_review(shipped):
     for course in shipped.courses:
         for module in course.modules:
-            for quiz in (a for a in module.activities if isinstance(a, importer.QuizSpec)):
+            for quiz in (a for a in module.activities if isinstance(a, QuizSpec)):
                 where = f"{course.slug}/{module.slug}/{quiz.slug}"
                 assert 1 <= quiz.attempts <= 3, where
                 for when in ("during", "immediately", "open"):
@@ -92,7 +94,7 @@ def test_essay_grading_notes_never_reach_the_trainee(shipped):
     essays = 0
     for course in shipped.courses:
         for module in course.modules:
-            for quiz in (a for a in module.activities if isinstance(a, importer.QuizSpec)):
+            for quiz in (a for a in module.activities if isinstance(a, QuizSpec)):
                 for q in quiz.questions:
                     if q.qtype == "essay":
                         essays += 1
@@ -106,7 +108,7 @@ def test_true_false_feedback_for_a_wrong_answer_never_says_it_was_right(shipped)
     wrong = []
     for course in shipped.courses:
         for module in course.modules:
-            for quiz in (a for a in module.activities if isinstance(a, importer.QuizSpec)):
+            for quiz in (a for a in module.activities if isinstance(a, QuizSpec)):
                 for q in quiz.questions:
                     if q.qtype != "truefalse":
                         continue

@@ -2,12 +2,11 @@
 updated in place, progress is kept, and what has gone from the files is archived."""
 from sqlalchemy import select
 
-from ..core.markdown import render
+from ..core.signals import course_rules_changed
+from ..courses import kinds
+from ..courses.models import Activity, Course, Module
 from ..extensions import db
-from ..quizzes.models import Quiz
-from . import kinds
-from .importer import ACTIVITY_KINDS, CourseSpec, ImportReport, LessonSpec
-from .models import Activity, Course, Lesson, Module
+from .reader import CourseSpec, ImportReport
 
 
 class _Writer:
@@ -29,8 +28,6 @@ class _Writer:
 def apply(report: ImportReport, *, archive_missing: bool = True) -> int:
     """Write the checked ``report`` to the database (the caller commits). Returns the change count."""
     assert not report.errors, "apply() needs a report without errors"
-    from ..progress.services import rebuild
-
     w = _Writer()
     wanted = {c.slug for c in report.courses}
     for spec in report.courses:
@@ -38,7 +35,7 @@ def apply(report: ImportReport, *, archive_missing: bool = True) -> int:
         course = _apply_course(w, spec)
         if w.changes != before:
             db.session.flush()
-            rebuild(course)  # content or rules changed: every trainee's rows follow
+            course_rules_changed.send(course.id)  # content or rules changed: every trainee's rows follow
     if archive_missing:
         for course in db.session.scalars(select(Course).where(Course.from_files.is_(True))):
             if course.slug not in wanted:
@@ -78,48 +75,15 @@ def _apply_course(w, spec: CourseSpec):
 def _apply_activities(w, course, module, mspec):
     existing = {a.slug: a for a in db.session.scalars(select(Activity).where(Activity.module_id == module.id))}
     for position, aspec in enumerate(mspec.activities):
-        kind = getattr(aspec, "kind", None) or ("lesson" if isinstance(aspec, LessonSpec) else "quiz")
         activity = existing.get(aspec.slug)
         if activity is None:
             activity = existing[aspec.slug] = w.new(Activity(course_id=course.id, module_id=module.id,
-                                                             slug=aspec.slug, kind=kind, title=aspec.title))
+                                                             slug=aspec.slug, kind=aspec.kind, title=aspec.title))
             db.session.flush()
-        w.set(activity, kind=kind, title=aspec.title, position=position, status="published")
-        if kind == "lesson":
-            settings = {"completion": aspec.completion}
-            if activity.settings != settings:
-                activity.settings = settings
-                w.changes += 1
-            lesson = activity.lesson or w.new(Lesson(activity=activity))
-            w.set(lesson, body_md=aspec.body_md, body_html=render(aspec.body_md), minutes=aspec.minutes,
-                  sources=list(aspec.sources))
-        elif kind == "quiz":
-            _apply_quiz(w, course, module, activity, aspec)
-        else:
-            kinds.get(kind).apply_spec(w, course, module, activity, aspec)
+        w.set(activity, kind=aspec.kind, title=aspec.title, position=position, status="published")
+        kinds.get(aspec.kind).apply_spec(w, course, module, activity, aspec)
     present = {a.slug for a in mspec.activities}
     for slug, activity in existing.items():
         # Only what the files describe is archived; materials and workshops added on the web stay.
-        if slug not in present and (activity.kind in ACTIVITY_KINDS or activity.kind in kinds.importable()):
+        if slug not in present and kinds.get(activity.kind).import_key:
             w.set(activity, status="archived")
-
-
-def _apply_quiz(w, course, module, activity, aspec):
-    """The quiz's questions go into the course bank (matched by key), in file order as fixed slots."""
-    from ..quizzes import bank
-    from ..quizzes import services as quizzes
-
-    settings = {"questions_file": aspec.questions_file, "question_count": len(aspec.questions),
-                "completion": aspec.completion}
-    if activity.settings != settings:
-        activity.settings = settings
-        w.changes += 1
-    quiz = db.session.get(Quiz, activity.id)
-    if quiz is None:
-        quiz = w.new(Quiz(activity_id=activity.id))
-        db.session.flush()
-    w.set(quiz, pass_mark=aspec.pass_mark, attempts_allowed=aspec.attempts, review=aspec.review)
-    stored = bank.store_questions(course, aspec.questions, f"{course.slug}/{module.slug}", replace=True)
-    w.changes += stored.created + stored.updated
-    if quizzes.set_fixed_questions(quiz, stored.questions):
-        w.changes += 1

@@ -1,4 +1,4 @@
-"""`flask courses import [DIR]`: the curriculum in courses/ → the database.
+"""Reading `flask courses import [DIR]`: the curriculum in courses/, checked.
 
 Everything is read and checked first; an error names the file and the line, and then nothing is
 written. Courses, modules and activities are matched by slug, so re-importing updates content in
@@ -10,34 +10,10 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..core.markdown import problems as markdown_problems
-from ..core.markdown import reading_minutes
-from ..quizzes import gift
-from . import kinds as registry
-from ..quizzes.models import DEFAULT_REVIEW, REVIEW_SHOWN, REVIEW_WHAT, REVIEW_WHEN
+from ..core import yamlfile
+from ..courses import kinds
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
-ACTIVITY_KINDS = ("lesson", "quiz")
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader whose mappings remember the line of each key (1-based)."""
-
-
-class LineDict(dict):
-    line = 1
-    lines: dict
-
-
-def _construct_mapping(loader, node, deep=False):
-    mapping = LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    mapping.lines = {k.value: k.start_mark.line + 1 for k, _v in node.value if hasattr(k, "value")}
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 @dataclass
@@ -53,57 +29,8 @@ class ImportError_:
         return {"file": self.file, "line": self.line, "message": self.message}
 
 
-# `review:` in module.yaml → the quiz's review matrix (when → what the trainee may see of an attempt).
-# "after_close": the score and which answers were right during the course, but the right answers and
-# the feedback (which often names them) only once the quiz has closed, so a later attempt cannot be
-# copied from the review of an earlier one.
-_DURING_COURSE = ["responses", "correctness", "marks"]
-REVIEW_PRESETS = {
-    "full": DEFAULT_REVIEW,
-    "after_close": {"during": [], "immediately": _DURING_COURSE, "open": _DURING_COURSE,
-                    "closed": list(REVIEW_SHOWN)},
-    "marks_only": {"during": [], "immediately": ["marks"], "open": ["marks"], "closed": ["marks"]},
-}
-#: What gives the answers away when a trainee may try again.
-REVIEW_REVEALS = ("right_answer", "feedback")
-
-#: Time a trainee needs for one attempt, in minutes, per question type (essay: writing it).
-QUESTION_MINUTES = {"essay": 15, "description": 0}
-DEFAULT_QUESTION_MINUTES = 1
 #: A course that claims more than this many times its content gets a warning.
 HOURS_SLACK = 2
-
-ACTIVITY_RULES = ("viewed", "manual", "none", "graded", "passed", "passed_or_exhausted")
-DEFAULT_RULE = {"lesson": "viewed", "quiz": "passed"}
-
-
-@dataclass
-class LessonSpec:
-    slug: str
-    title: str
-    body_md: str
-    minutes: int
-    sources: list
-    completion: str = "viewed"
-
-
-@dataclass
-class QuizSpec:
-    slug: str
-    title: str
-    questions_file: str
-    questions: list
-    pass_mark: float
-    attempts: int
-    completion: str = "passed"
-    review: dict = field(default_factory=lambda: _copy_review(DEFAULT_REVIEW))
-
-    def minutes(self):
-        return sum(QUESTION_MINUTES.get(q.qtype, DEFAULT_QUESTION_MINUTES) for q in self.questions)
-
-
-def _copy_review(review):
-    return {when: list(review.get(when, [])) for when in REVIEW_WHEN}
 
 
 @dataclass
@@ -112,7 +39,7 @@ class ModuleSpec:
     title: str
     summary: str
     prerequisites: list
-    activities: list  # LessonSpec | QuizSpec, in order
+    activities: list  # each kind's spec (``ActivityKind.read_spec``), in order
     completion: dict = field(default_factory=dict)
     practice_minutes: int = 0  # exercises done outside the lessons and quizzes
 
@@ -133,14 +60,16 @@ class CourseSpec:
         for m in self.modules:
             minutes += m.practice_minutes
             for a in m.activities:
-                minutes += a.minutes if isinstance(a, LessonSpec) else a.minutes()
+                minutes += a.minutes_needed()
         return minutes + round(self.workshop_hours * 60)
 
     def counts(self):
-        lessons = sum(isinstance(a, LessonSpec) for m in self.modules for a in m.activities)
-        questions = sum(len(a.questions) for m in self.modules for a in m.activities if isinstance(a, QuizSpec))
-        return {"slug": self.slug, "title": self.title, "modules": len(self.modules),
-                "lessons": lessons, "questions": questions}
+        counts = {"slug": self.slug, "title": self.title, "modules": len(self.modules), "lessons": 0, "questions": 0}
+        for m in self.modules:
+            for a in m.activities:
+                for key, n in a.tally().items():
+                    counts[key] = counts.get(key, 0) + n
+        return counts
 
 
 @dataclass
@@ -162,6 +91,7 @@ class _Reader:
         self.root = os.path.abspath(root)
         self.errors = []
         self.warnings = []
+        self.course_state = {}  # per course, for kinds that check across modules (``read_spec``)
 
     def rel(self, path):
         return os.path.relpath(path, os.path.dirname(self.root))
@@ -178,7 +108,7 @@ class _Reader:
             return None
         try:
             with open(path, encoding="utf-8") as fh:
-                data = yaml.load(fh, Loader=_LineLoader)
+                data = yamlfile.load(fh)
         except UnicodeDecodeError:
             self.err(path, None, "tệp phải dùng mã UTF-8")
             return None
@@ -230,13 +160,13 @@ class _Reader:
             self.err(path, data.lines.get("modules"), "một module được liệt kê hai lần")
         spec.completion = self.completion_rule(path, data, "modules", len(modules))
         known = []
-        quiz_slugs = {}
+        self.course_state = {}
         for mslug in modules:
             mfolder = os.path.join(folder, mslug)
             if not SLUG_RE.match(mslug) or not os.path.isdir(mfolder):
                 self.err(path, data.lines.get("modules"), f"không có thư mục module '{mslug}'")
                 continue
-            module = self.module(mfolder, known, quiz_slugs)
+            module = self.module(mfolder, known)
             if module:
                 spec.modules.append(module)
             known.append(mslug)
@@ -283,15 +213,15 @@ class _Reader:
                 self.err(path, line, "'completion.due' phải là ngày dạng YYYY-MM-DD")
         return rule
 
-    def activity_rule(self, path, item, kind):
-        rule = item.get("completion", DEFAULT_RULE[kind]) if isinstance(item, dict) else DEFAULT_RULE[kind]
-        allowed = ("viewed", "manual", "none") if kind == "lesson" else ("graded", "passed", "passed_or_exhausted", "manual", "none")
-        if rule not in allowed:
-            self.err(path, getattr(item, "line", None), f"'completion' của {kind} phải là một trong: {', '.join(allowed)}")
-            return DEFAULT_RULE[kind]
+    def activity_rule(self, path, item, key, kind):
+        rule = item.get("completion", kind.default_rule)
+        if rule not in kind.rules:
+            self.err(path, getattr(item, "line", None),
+                     f"'completion' của {key} phải là một trong: {', '.join(kind.rules)}")
+            return kind.default_rule
         return rule
 
-    def module(self, folder, earlier, quiz_slugs) -> ModuleSpec | None:
+    def module(self, folder, earlier) -> ModuleSpec | None:
         path = os.path.join(folder, "module.yaml")
         data = self.yaml_file(path)
         if data is None:
@@ -320,15 +250,15 @@ class _Reader:
             self.err(path, data.lines.get("activities", data.line), "'activities' phải là danh sách hoạt động")
             return spec
         seen = set()
+        known_kinds = kinds.importable()
         for item in activities:
             line = getattr(item, "line", data.lines.get("activities"))
-            keys = ACTIVITY_KINDS + tuple(k for k in registry.importable() if k not in ACTIVITY_KINDS)
-            kinds = [k for k in keys if isinstance(item, dict) and k in item]
-            if len(kinds) != 1:
-                self.err(path, line, f"mỗi hoạt động cần đúng một khoá trong {', '.join(keys)}")
+            keys = [k for k in known_kinds if isinstance(item, dict) and k in item]
+            if len(keys) != 1:
+                self.err(path, line, f"mỗi hoạt động cần đúng một khoá trong {', '.join(known_kinds)}")
                 continue
-            kind = kinds[0]
-            aslug = item[kind]
+            key = keys[0]
+            aslug = item[key]
             if not isinstance(aslug, str) or not SLUG_RE.match(aslug):
                 self.err(path, line, f"tên hoạt động '{aslug}' chỉ gồm chữ thường không dấu, số và dấu gạch")
                 continue
@@ -336,116 +266,13 @@ class _Reader:
                 self.err(path, line, f"hoạt động '{aslug}' bị lặp")
                 continue
             seen.add(aslug)
-            if kind == "lesson":
-                lesson = self.lesson(os.path.join(folder, aslug + ".md"), path, line, aslug)
-                if lesson:
-                    lesson.completion = self.activity_rule(path, item, "lesson")
-                    spec.activities.append(lesson)
-            elif kind != "quiz":  # a kind of the registry (elearn/courses/kinds.py)
-                other = registry.importable()[kind].read_spec(self, folder, path, item, aslug, line)
-                if other:
-                    spec.activities.append(other)
-            else:
-                quiz = self.quiz(folder, path, item, aslug, quiz_slugs)
-                if quiz:
-                    quiz.completion = self.activity_rule(path, item, "quiz")
-                    spec.activities.append(quiz)
+            kind = known_kinds[key]
+            activity = kind.read_spec(self, folder, path, item, aslug, line)
+            if activity:
+                activity.completion = self.activity_rule(path, item, key, kind)
+                activity.kind = kind.name
+                spec.activities.append(activity)
         return spec
-
-    def lesson(self, path, module_path, line, slug) -> LessonSpec | None:
-        if not os.path.isfile(path):
-            self.err(module_path, line, f"không có tệp bài học {os.path.basename(path)}")
-            return None
-        try:
-            with open(path, encoding="utf-8") as fh:
-                raw = fh.read()
-        except UnicodeDecodeError:
-            self.err(path, None, "tệp phải dùng mã UTF-8")
-            return None
-        m = FRONT_MATTER_RE.match(raw)
-        if not m:
-            self.err(path, 1, "bài học phải mở đầu bằng phần thông tin giữa hai dòng ---")
-            return None
-        try:
-            meta = yaml.load(m.group(1), Loader=_LineLoader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            self.err(path, (mark.line + 2) if mark else 1, f"phần thông tin không hợp lệ: {getattr(exc, 'problem', exc)}")
-            return None
-        if not isinstance(meta, dict):
-            self.err(path, 2, "phần thông tin phải là bảng khoá: giá trị")
-            return None
-        title = meta.get("title")
-        if not isinstance(title, str) or not title.strip():
-            self.err(path, 2, "thiếu 'title'")
-            return None
-        body = raw[m.end():]
-        body_start = raw[: m.end()].count("\n")
-        if not body.strip():
-            self.err(path, body_start + 1, "bài học không có nội dung")
-        for bline, message in markdown_problems(body):
-            self.err(path, (bline + body_start) if bline else None, message)
-        minutes = meta.get("minutes")
-        if minutes is not None and (not isinstance(minutes, int) or minutes < 1):
-            self.err(path, meta.lines.get("minutes", 1) + 1, "'minutes' phải là số phút nguyên dương")
-            minutes = None
-        sources = meta.get("sources") or []
-        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-            self.err(path, meta.lines.get("sources", 1) + 1, "'sources' phải là danh sách chuỗi")
-            sources = []
-        return LessonSpec(slug, title.strip(), body, minutes or reading_minutes(body), sources)
-
-    def quiz(self, folder, module_path, item, slug, quiz_slugs) -> QuizSpec | None:
-        line = item.line
-        if slug in quiz_slugs:
-            self.err(module_path, line, f"bài kiểm tra '{slug}' đã có ở {quiz_slugs[slug]}")
-            return None
-        quiz_slugs[slug] = self.rel(module_path)
-        title = item.get("title")
-        if not isinstance(title, str) or not title.strip():
-            self.err(module_path, line, "bài kiểm tra cần 'title'")
-            return None
-        qfile = item.get("questions")
-        qpath = os.path.join(folder, qfile) if isinstance(qfile, str) else None
-        if not qpath or os.path.dirname(os.path.normpath(qfile)) or not os.path.isfile(qpath):
-            self.err(module_path, item.lines.get("questions", line), f"không có tệp câu hỏi '{qfile}' trong thư mục module")
-            return None
-        with open(qpath, encoding="utf-8") as fh:
-            parsed = gift.parse(fh.read())
-        for e in parsed.errors:
-            self.err(qpath, e.line, e.message)
-        if not parsed.questions and not parsed.errors:
-            self.err(qpath, None, "tệp không có câu hỏi nào")
-        pass_mark = item.get("pass_mark", 50)
-        if not isinstance(pass_mark, (int, float)) or not 0 <= pass_mark <= 100:
-            self.err(module_path, item.lines.get("pass_mark", line), "'pass_mark' phải từ 0 đến 100")
-            pass_mark = 50
-        attempts = item.get("attempts", 0)
-        if not isinstance(attempts, int) or attempts < 0:
-            self.err(module_path, item.lines.get("attempts", line), "'attempts' phải là số nguyên không âm (0 = không giới hạn)")
-            attempts = 0
-        review = self.review(module_path, item, attempts)
-        return QuizSpec(slug, title.strip(), qfile, parsed.questions, float(pass_mark), attempts, review=review)
-
-    def review(self, module_path, item, attempts):
-        """``review:``: a preset name (see REVIEW_PRESETS) or ``{when: [what, ...]}``; default "full"."""
-        raw = item.get("review", "full")
-        line = item.lines.get("review", item.line)
-        if isinstance(raw, str) and raw in REVIEW_PRESETS:
-            review = _copy_review(REVIEW_PRESETS[raw])
-        elif isinstance(raw, dict) and raw and set(raw) <= set(REVIEW_WHEN) and all(
-                isinstance(v, list) and set(v) <= set(REVIEW_WHAT) for v in raw.values()):
-            review = _copy_review(raw)
-        else:
-            self.err(module_path, line, f"'review' phải là một trong: {', '.join(REVIEW_PRESETS)}; hoặc bảng "
-                                        f"{'/'.join(REVIEW_WHEN)}: danh sách trong {', '.join(REVIEW_WHAT)}")
-            return _copy_review(DEFAULT_REVIEW)
-        leaks = [w for w in ("during", "immediately", "open") if set(review[w]) & set(REVIEW_REVEALS)]
-        if leaks and attempts != 1:
-            self.warn(module_path, line, "bài kiểm tra cho làm lại nhưng phần xem lại hiện đáp án đúng hoặc phản hồi "
-                                         "trước khi đóng: người học có thể chép đáp án từ lần làm trước "
-                                         "(đặt 'review: after_close' hoặc 'attempts: 1')")
-        return review
 
 
 def _hours_text(hours):

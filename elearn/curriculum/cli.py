@@ -7,7 +7,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import importer, sync
+from . import reader
+from . import writer
 
 courses_cli = AppGroup("courses", help="Khoá học.")
 
@@ -18,9 +19,9 @@ def default_dir():
 
 def import_dir(path):
     """Read, check and (when clean) write the courses under ``path``. The caller commits."""
-    report = importer.read_courses(path)
+    report = reader.read_courses(path)
     if not report.errors:
-        sync.apply(report)
+        writer.apply(report)
     return report
 
 
