@@ -98,8 +98,16 @@ def check_text(text) -> str:
     return text.replace("\r\n", "\n")
 
 
-def save_draft(ex, user, number: int, seq: int, text: str) -> CataloguingAttempt:
-    """Store ``text`` as the draft of attempt ``number`` (made if it is the next one)."""
+def save_draft(ex, user, number: int, seq: int, text: str, course_id: int | None = None) -> CataloguingAttempt:
+    """Store ``text`` as the draft of attempt ``number`` (made if it is the next one); with
+    ``course_id``, tell progress (a draft is a start: the trainee's first and last times)."""
+    attempt = _save_draft(ex, user, number, seq, text)
+    if course_id is not None:
+        tell_facts_changed(course_id, user.id)
+    return attempt
+
+
+def _save_draft(ex, user, number, seq, text):
     text = check_text(text)
     attempt = db.session.scalar(select(CataloguingAttempt).where(
         CataloguingAttempt.activity_id == ex.activity_id, CataloguingAttempt.user_id == user.id,

@@ -90,7 +90,7 @@ def _post(access, ex):
         return redirect(back)
     try:
         text = (form.record.data or "") if mode == "mrk" else text_from_rows(request.form)
-        attempt = svc.save_draft(ex, current_user, number, seq, text)
+        attempt = svc.save_draft(ex, current_user, number, seq, text, course_id=access.course.id)
         db.session.commit()
     except svc.AlreadySubmitted as err:
         db.session.rollback()
