@@ -23,7 +23,8 @@ from tests.conftest import TEST_DB_URL, _config
 # Tables that must hold rows before the round trip, so that the test cannot pass on an empty database.
 MUST_HAVE_ROWS = ["org_units", "users", "courses", "modules", "activities", "lessons", "questions", "quizzes",
                   "quiz_attempts", "attempt_answers", "registrations", "certificates", "course_progress",
-                  "activity_progress", "workshops", "workshop_sessions", "api_tokens", "password_resets"]
+                  "activity_progress", "workshops", "workshop_sessions", "api_tokens", "password_resets",
+                  "cataloguing_exercises", "cataloguing_attempts"]
 
 
 @pytest.fixture
@@ -91,6 +92,15 @@ def _populate(app):
                                            for qid, q in questions.items()})
     quizzes.submit(attempt, quiz)
     quizzes.start_attempt(other, quiz)
+
+    # a submitted cataloguing attempt and a draft
+    from elearn.cataloguing import attempts as cataloguing
+    from elearn.cataloguing.models import CataloguingExercise
+
+    ex = db.session.scalars(select(CataloguingExercise).order_by(CataloguingExercise.activity_id)).first()
+    done = cataloguing.save_draft(ex, trainee, 1, 1, ex.key_record)
+    cataloguing.submit(ex, db.session.get(Activity, ex.activity_id), trainee, done)
+    cataloguing.save_draft(ex, other, 1, 1, "=245  10$aNháp")
 
     # registrations (with their queued reminders) and a certificate
     ws = db.session.scalar(select(Workshop))
