@@ -4,11 +4,11 @@ from flask_smorest import abort
 from werkzeug.exceptions import HTTPException
 
 from ..courses import loaders, services
+from ..courses.kinds import LESSON
 from ..courses.models import Course
 from ..extensions import db
 from . import bp, links
 from .schemas import CourseDetailSchema, CourseSummarySchema, ErrorSchema, LessonSchema
-
 
 # A course's first activities, for links to a lesson or a quiz (JSON pointers cannot pick by kind).
 _ACTIVITY_LINKS = {f"{name}{i}": (op, {param: f"$response.body#/modules/0/activities/{i}/id"})
@@ -68,7 +68,7 @@ def get_course(slug):
 @bp.alt_response(404, schema=ErrorSchema, description="Không có hoặc không được xem")
 def get_lesson(lesson_id):
     """Nội dung một bài học (HTML đã làm sạch)"""
-    access = _activity(lesson_id, kind="lesson", missing="Không tìm thấy bài học.")
+    access = _activity(lesson_id, kind=LESSON.name, missing="Không tìm thấy bài học.")
     act, course = access.activity, access.course
     return {"id": act.id, "title": act.title, "course": course.slug, "module": access.module.slug,
             "minutes": act.lesson.minutes, "body_html": act.lesson.body_html, "sources": act.lesson.sources}

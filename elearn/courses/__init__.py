@@ -1,6 +1,7 @@
 from flask import Blueprint
 
 from . import kinds
+from .models import PROGRESS_LABELS, STATUS_LABELS
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -9,6 +10,17 @@ bp = Blueprint("courses", __name__, url_prefix="/courses")
 def kind_label(name):
     """An activity kind's label (``kinds``), for any template."""
     return kinds.get(name).label
+
+
+@bp.app_template_filter("status_label")
+def status_label(status):
+    """Draft / published / archived, labelled (``models.STATUS_LABELS``)."""
+    return STATUS_LABELS.get(status, status)
+
+
+@bp.app_template_filter("progress_label")
+def progress_label(state):
+    return PROGRESS_LABELS.get(state, state)
 
 
 @bp.app_template_filter("kind_edit_url")

@@ -61,6 +61,8 @@ class ActivityKind:
     import_key: str | None = None
     #: Template of its page under templates/courses/ (None: the page lives elsewhere, see ``url``).
     template: str | None = None
+    #: Whether it gives a grade (a workshop may name one as its pre- or post-test).
+    graded: bool = False
 
     @property
     def default_rule(self) -> str:
@@ -138,6 +140,10 @@ def _unknown(name):
 def importable() -> dict[str, ActivityKind]:
     """{import key: kind} for the kinds the curriculum files may name."""
     return {k.import_key: k for k in KINDS.values() if k.import_key}
+
+
+def graded_kinds() -> list[str]:
+    return [name for name, k in KINDS.items() if k.graded]
 
 
 def labels() -> dict[str, str]:

@@ -19,7 +19,7 @@ from werkzeug.exceptions import Forbidden
 from ..extensions import db
 from . import services
 from .models import Activity, Course
-from .permissions import can_edit_course, can_view_course
+from .permissions import can_edit_course, can_view_course, may_be_staff
 
 
 class Locked(Forbidden):
@@ -62,7 +62,7 @@ def course_access(course: Course | None, *, edit: bool = False) -> CourseAccess:
     if course is None:
         abort(404)
     # only an instructor's staff row matters (admins edit everything, others nothing): one query saved
-    staff = current_user.role == "instructor" and services.is_staff(current_user, course)
+    staff = may_be_staff(current_user) and services.is_staff(current_user, course)
     editor = can_edit_course(current_user, course, staff)
     if edit:
         if not editor:

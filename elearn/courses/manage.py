@@ -24,8 +24,9 @@ from .forms import (
     ReplaceFileForm,
     StaffForm,
 )
-from .models import CourseStaff, Enrolment, MaterialFile, Module
-from .permissions import can_create_course
+from .kinds import LESSON, MATERIAL
+from .models import PROGRESS_LABELS, CourseStaff, Enrolment, MaterialFile, Module, Status
+from .permissions import can_create_course, learners_condition
 
 
 def _editable(slug):
@@ -101,7 +102,7 @@ def course_status(slug, status):
     if status not in ("draft", "published", "archived"):
         abort(404)
     form = ConfirmForm()
-    if status == "archived" and request.method == "GET":
+    if status == Status.ARCHIVED and request.method == "GET":
         return render_template("admin/confirm.html", form=form, title=_("Lưu trữ khoá học"),
                                message=_("Lưu trữ khoá học “%(t)s”? Học viên sẽ không thấy khoá học nữa; tiến độ của họ vẫn được giữ.", t=course.title),
                                cancel=url_for("courses.manage", slug=slug), button=_("Lưu trữ"))
@@ -150,7 +151,7 @@ def edit_module(slug, module_id):
     others = db.session.scalars(select(Module).where(Module.course_id == course.id, Module.id != module.id)
                                 .order_by(Module.position)).all()
     form.prerequisites.choices = [(m.id, m.title) for m in others]
-    required = [a for a in module.activities if a.status != "archived"]
+    required = [a for a in module.activities if a.status != Status.ARCHIVED]
     form.require.choices = [("all", _("tất cả hoạt động bắt buộc"))] + \
         [(str(n), _("bất kỳ %(n)d hoạt động", n=n)) for n in range(1, max(len(required), 1) + 1)]
     if request.method == "GET":
@@ -209,7 +210,7 @@ def change(slug, kind, obj_id, action):
 def edit_lesson(slug, module_id=None, activity_id=None):
     course = _editable(slug)
     activity = _activity(course, activity_id) if activity_id else None
-    if activity is not None and activity.kind != "lesson":
+    if activity is not None and activity.kind != LESSON.name:
         abort(404)
     module = _module(course, activity.module_id if activity else module_id)
     if request.method == "GET" and activity is not None:
@@ -291,7 +292,7 @@ def new_material(slug, module_id):
 def replace_material(slug, activity_id):
     course = _editable(slug)
     activity = _activity(course, activity_id)
-    if activity.kind != "material":
+    if activity.kind != MATERIAL.name:
         abort(404)
     form = ReplaceFileForm()
     if form.validate_on_submit():
@@ -381,13 +382,13 @@ def export_progress(slug, fmt):
     course = _editable(slug)
     stmt = (select(CourseProgress, User).join(User, CourseProgress.user_id == User.id)
             .where(CourseProgress.course_id == course.id, services.enrolled_user_filter(course)))
-    if current_user.role != "admin":
-        stmt = stmt.where(User.role == "trainee")  # as the progress page: instructors see trainees only
+    only = learners_condition(current_user, User)  # as the progress page: instructors see trainees only
+    if only is not None:
+        stmt = stmt.where(only)
     rows = sorted(db.session.execute(stmt).all(), key=lambda r: vi_name_key(r[1].name))
-    labels = {"started": _("Đang học"), "complete": _("Hoàn thành"), "missed": _("Quá hạn")}
     header = [_("Học viên"), _("Email"), _("Đơn vị"), _("Trạng thái"), _("Hoạt động đã xong"), _("Hoạt động bắt buộc"),
-              _("Tiến độ (%%)"), _("Điểm"), _("Hoàn thành lúc"), _("Hoạt động gần nhất")]
-    out = [[u.name, u.email, u.org.name, labels.get(p.state, p.state), p.done, p.required, p.percent, p.grade,
+              _("Tiến độ (phần trăm)"), _("Điểm"), _("Hoàn thành lúc"), _("Hoạt động gần nhất")]
+    out = [[u.name, u.email, u.org.name, str(PROGRESS_LABELS.get(p.state, p.state)), p.done, p.required, p.percent, p.grade,
             to_local(p.completed_at).replace(tzinfo=None) if p.completed_at else None,
             to_local(p.last_activity_at).replace(tzinfo=None) if p.last_activity_at else None] for p, u in rows]
     return table_response(fmt, f"tien-do-{course.slug}", header, out, title=_("Tiến độ"))

@@ -2,7 +2,9 @@
 each kind keeps its content in its own table keyed by the activity id, so adding a kind is one
 table and one entry in ``elearn.courses.kinds``."""
 from datetime import datetime
+from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -19,7 +21,37 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.timeutil import utcnow
 from ..extensions import db
 
-STATUSES = ("draft", "published", "archived")
+
+class Status(StrEnum):
+    """Where a course, module or activity is in its life."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Verb(StrEnum):
+    """Raw activity events (``ActivityEvent.verb``)."""
+
+    VIEWED = "viewed"
+    OPENED = "opened"
+    MARKED_DONE = "marked_done"
+    MARKED_UNDONE = "marked_undone"
+
+
+class ProgressState(StrEnum):
+    """A trainee's state in an activity, module or course (the progress rows)."""
+
+    STARTED = "started"
+    COMPLETE = "complete"
+    MISSED = "missed"
+
+
+#: The labels, in one place (templates use the ``status_label`` / ``progress_label`` filters).
+STATUS_LABELS = {Status.DRAFT: _l("Bản nháp"), Status.PUBLISHED: _l("Đã xuất bản"), Status.ARCHIVED: _l("Lưu trữ")}
+PROGRESS_LABELS = {ProgressState.STARTED: _l("Đang học"), ProgressState.COMPLETE: _l("Hoàn thành"),
+                   ProgressState.MISSED: _l("Quá hạn")}
+STATUSES = tuple(Status)
 
 module_prerequisites = Table(
     "module_prerequisites",

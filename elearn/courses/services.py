@@ -12,17 +12,20 @@ from ..core.text import slugify, vi_collate
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import kinds
+from .permissions import can_be_course_staff, edits_every_course, joins_staff_on_create
 from .models import (
     Activity,
     ActivityEvent,
     ActivityProgress,
-    CourseProgress,
-    ModuleProgress,
     Course,
+    CourseProgress,
     CourseStaff,
     Enrolment,
     Lesson,
     Module,
+    ModuleProgress,
+    ProgressState,
+    Status,
 )
 
 
@@ -69,7 +72,7 @@ def is_staff(user, course) -> bool:
 def my_courses(user):
     """Published courses the user is enrolled in, with their % of required activities complete."""
     courses = db.session.scalars(
-        select(Course).where(Course.status == "published", enrolled_filter(user))
+        select(Course).where(Course.status == Status.PUBLISHED, enrolled_filter(user))
     ).all()
     courses = sorted(courses, key=lambda c: vi_collate(c.title))
     return courses, course_percentages(user, [c.id for c in courses])
@@ -93,14 +96,14 @@ def overseen_courses(user):
     unit = aliased(OrgUnit)
     below = exists().where(Enrolment.course_id == Course.id, Enrolment.org_id == unit.id,
                            unit.path.startswith(user.org.path))
-    courses = db.session.scalars(select(Course).where(Course.status == "published",
+    courses = db.session.scalars(select(Course).where(Course.status == Status.PUBLISHED,
                                                       or_(enrolled_filter(user), below))).all()
     return sorted(courses, key=lambda c: vi_collate(c.title))
 
 
 def staff_courses(user):
-    stmt = select(Course).where(Course.status != "archived")
-    if user.role != "admin":
+    stmt = select(Course).where(Course.status != Status.ARCHIVED)
+    if not edits_every_course(user):
         stmt = stmt.where(staff_filter(user))
     return sorted(db.session.scalars(stmt).all(), key=lambda c: vi_collate(c.title))
 
@@ -120,9 +123,9 @@ def load_outline(course: Course, *, include_unpublished: bool):
     modules = db.session.scalars(stmt).all()
     out = []
     for m in modules:
-        if not include_unpublished and m.status != "published":
+        if not include_unpublished and m.status != Status.PUBLISHED:
             continue
-        acts = [a for a in m.activities if include_unpublished or a.status == "published"]
+        acts = [a for a in m.activities if include_unpublished or a.status == Status.PUBLISHED]
         out.append((m, acts))
     return out
 
@@ -143,14 +146,14 @@ def module_states(user, course, outline):
     done_ids = set(db.session.scalars(
         select(ActivityProgress.activity_id).where(ActivityProgress.user_id == user.id,
                                                    ActivityProgress.activity_id.in_(ids),
-                                                   ActivityProgress.state == "complete")
+                                                   ActivityProgress.state == ProgressState.COMPLETE)
     )) if ids else set()
     done_modules = set(db.session.scalars(select(ModuleProgress.module_id).where(
-        ModuleProgress.user_id == user.id, ModuleProgress.course_id == course.id, ModuleProgress.state == "complete")))
+        ModuleProgress.user_id == user.id, ModuleProgress.course_id == course.id, ModuleProgress.state == ProgressState.COMPLETE)))
     states = []
     staff = getattr(user, "role", "trainee") != "trainee"  # staff are not learners: nothing is locked for them
     for m, acts in outline:
-        missing = [] if staff else [p for p in m.prerequisites if p.status == "published" and p.id not in done_modules]
+        missing = [] if staff else [p for p in m.prerequisites if p.status == Status.PUBLISHED and p.id not in done_modules]
         state = "done" if m.id in done_modules else ("locked" if missing else "available")
         states.append(ModuleState(m, acts, state, missing, done_ids))
     return states
@@ -203,10 +206,10 @@ def _check_title(title):
 def create_course(user, title, summary, hours) -> Course:
     taken = set(db.session.scalars(select(Course.slug)))
     course = Course(slug=_unique_slug(title, taken), title=_check_title(title), summary=summary or "",
-                    hours=hours or 0, status="draft")
+                    hours=hours or 0, status=Status.DRAFT)
     db.session.add(course)
     db.session.flush()
-    if user.role == "instructor":
+    if joins_staff_on_create(user):
         db.session.add(CourseStaff(course_id=course.id, user_id=user.id))
     db.session.flush()
     return course
@@ -216,7 +219,7 @@ def create_module(course, title, summary="") -> Module:
     taken = set(db.session.scalars(select(Module.slug).where(Module.course_id == course.id)))
     position = db.session.scalar(select(func.coalesce(func.max(Module.position), -1)).where(Module.course_id == course.id)) + 1
     module = Module(course_id=course.id, slug=_unique_slug(title, taken), title=_check_title(title),
-                    summary=summary or "", position=position, status="draft")
+                    summary=summary or "", position=position, status=Status.DRAFT)
     db.session.add(module)
     db.session.flush()
     return module
@@ -269,9 +272,9 @@ def save_lesson(module, activity: Activity | None, *, title, body_md, minutes=No
     check_lesson_body(body_md)
     if activity is None:
         taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
-        activity = Activity(module_id=module.id, course_id=module.course_id, kind="lesson",
+        activity = Activity(module_id=module.id, course_id=module.course_id, kind=kinds.LESSON.name,
                             slug=_unique_slug(title, taken), title=title,
-                            position=_next_activity_position(module), status="draft")
+                            position=_next_activity_position(module), status=Status.DRAFT)
         db.session.add(activity)
         db.session.flush()
         db.session.add(Lesson(activity_id=activity.id))
@@ -291,7 +294,7 @@ def new_activity(module, title, kind) -> Activity:
     taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
     activity = Activity(module_id=module.id, course_id=module.course_id, kind=kind,
                         slug=_unique_slug(title, taken), title=_check_title(title),
-                        position=_next_activity_position(module), status="draft")
+                        position=_next_activity_position(module), status=Status.DRAFT)
     db.session.add(activity)
     db.session.flush()
     return activity
@@ -299,9 +302,9 @@ def new_activity(module, title, kind) -> Activity:
 
 def new_material(module, title) -> Activity:
     taken = set(db.session.scalars(select(Activity.slug).where(Activity.module_id == module.id)))
-    activity = Activity(module_id=module.id, course_id=module.course_id, kind="material",
+    activity = Activity(module_id=module.id, course_id=module.course_id, kind=kinds.MATERIAL.name,
                         slug=_unique_slug(title, taken), title=_check_title(title),
-                        position=_next_activity_position(module), status="draft")
+                        position=_next_activity_position(module), status=Status.DRAFT)
     db.session.add(activity)
     db.session.flush()
     return activity
@@ -364,7 +367,7 @@ def enrol_user(course, user):
 
 
 def add_staff(course, user):
-    if user.role not in ("instructor", "admin"):
+    if not can_be_course_staff(user):
         raise ServiceError(_("Chỉ giảng viên mới được phân công phụ trách khoá học."))
     if db.session.get(CourseStaff, (course.id, user.id)) is None:
         db.session.add(CourseStaff(course_id=course.id, user_id=user.id))

@@ -2,12 +2,13 @@
 from flask import abort, redirect, render_template
 from flask_login import current_user, login_required
 
+from ..auth.forms import ConfirmForm
 from ..core.db import want_write
 from ..core.uploads import send_stored
 from ..extensions import db
-from ..auth.forms import ConfirmForm
 from . import bp, kinds, loaders, services
 from .kinds import Rule
+from .permissions import courses_page_for
 from .models import Activity, MaterialFile
 
 
@@ -22,10 +23,11 @@ def load_course_for_viewer(slug):
 def index():
     # Staff are not learners: instructors and admins see what they teach, managers what they oversee,
     # without progress bars or locks.
-    if current_user.role in ("instructor", "admin"):
+    page = courses_page_for(current_user)
+    if page == "teaching":
         return render_template("courses/index.html", courses=[], percent={}, overseen=[],
                                managed=services.staff_courses(current_user))
-    if current_user.role == "manager":
+    if page == "overseeing":
         return render_template("courses/index.html", courses=[], percent={}, managed=[],
                                overseen=services.overseen_courses(current_user))
     courses, percent = services.my_courses(current_user)
@@ -80,7 +82,7 @@ def download(slug, file_id):
     """Serve a material file as an attachment (never inline), recording that it was opened."""
     ca = loaders.load_course(slug)
     f = db.get_or_404(MaterialFile, file_id)
-    access = loaders.activity_access(db.session.get(Activity, f.activity_id), kind="material", ca=ca)
+    access = loaders.activity_access(db.session.get(Activity, f.activity_id), kind=kinds.MATERIAL.name, ca=ca)
     if not access.editor:
         want_write()
         services.record_view(current_user, access.activity)

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from ..core.signals import course_rules_changed
 from ..courses import kinds
-from ..courses.models import Activity, Course, Module
+from ..courses.models import Activity, Course, Module, Status
 from ..extensions import db
 from .reader import CourseSpec, ImportReport
 
@@ -39,7 +39,7 @@ def apply(report: ImportReport, *, archive_missing: bool = True) -> int:
     if archive_missing:
         for course in db.session.scalars(select(Course).where(Course.from_files.is_(True))):
             if course.slug not in wanted:
-                w.set(course, status="archived")
+                w.set(course, status=Status.ARCHIVED)
     db.session.flush()
     report.changes = w.changes
     return w.changes
@@ -50,14 +50,14 @@ def _apply_course(w, spec: CourseSpec):
     if course is None:
         course = w.new(Course(slug=spec.slug, title=spec.title, from_files=True))
     w.set(course, title=spec.title, summary=spec.summary, hours=spec.hours,
-          completion=dict(spec.completion), status="published", from_files=True)
+          completion=dict(spec.completion), status=Status.PUBLISHED, from_files=True)
     db.session.flush()
     modules = {m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))}
     for position, mspec in enumerate(spec.modules):
         module = modules.get(mspec.slug)
         if module is None:
             module = modules[mspec.slug] = w.new(Module(course_id=course.id, slug=mspec.slug, title=mspec.title))
-        w.set(module, title=mspec.title, summary=mspec.summary, position=position, status="published",
+        w.set(module, title=mspec.title, summary=mspec.summary, position=position, status=Status.PUBLISHED,
               completion=dict(mspec.completion))
         db.session.flush()
         wanted_prereqs = [modules[p] for p in mspec.prerequisites]
@@ -68,7 +68,7 @@ def _apply_course(w, spec: CourseSpec):
     present = {m.slug for m in spec.modules}
     for slug, module in modules.items():
         if slug not in present:
-            w.set(module, status="archived")
+            w.set(module, status=Status.ARCHIVED)
     return course
 
 
@@ -80,10 +80,10 @@ def _apply_activities(w, course, module, mspec):
             activity = existing[aspec.slug] = w.new(Activity(course_id=course.id, module_id=module.id,
                                                              slug=aspec.slug, kind=aspec.kind, title=aspec.title))
             db.session.flush()
-        w.set(activity, kind=aspec.kind, title=aspec.title, position=position, status="published")
+        w.set(activity, kind=aspec.kind, title=aspec.title, position=position, status=Status.PUBLISHED)
         kinds.get(aspec.kind).apply_spec(w, course, module, activity, aspec)
     present = {a.slug for a in mspec.activities}
     for slug, activity in existing.items():
         # Only what the files describe is archived; materials and workshops added on the web stay.
         if slug not in present and kinds.get(activity.kind).import_key:
-            w.set(activity, status="archived")
+            w.set(activity, status=Status.ARCHIVED)

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from ..auth import services as accounts
 from ..extensions import db
 from ..orgs import services as orgs
+from ..workshops.kind import WORKSHOP
 
 demo_cli = AppGroup("demo", help="Dữ liệu trình diễn.")
 
@@ -120,7 +121,7 @@ def load_workshop():
                               "thực hành biên mục. Mang theo máy tính xách tay nếu có.")
     db.session.add(ws)
     db.session.flush()
-    act = Activity(module_id=module.id, course_id=course.id, kind="workshop", slug="tap-huan-truc-tiep",
+    act = Activity(module_id=module.id, course_id=course.id, kind=WORKSHOP.name, slug="tap-huan-truc-tiep",
                    title=title, position=99, status="published", settings={"completion": "attended"})
     db.session.add(act)
     db.session.flush()

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..courses.models import Activity, ActivityProgress, Course, Module, module_prerequisites
-from ..courses.services import enrolled_filter
 from ..core.text import vi_collate
+from ..courses.models import Activity, ActivityProgress, Course, Module, ProgressState, Status, module_prerequisites
+from ..courses.services import enrolled_filter
 from ..extensions import db
 from .models import Certificate, CourseProgress, ModuleProgress
 from .rules import activity_rule, due_end_utc
@@ -23,23 +23,23 @@ class CourseCard:
 
 
 def dashboard(user):
-    courses = db.session.scalars(select(Course).where(Course.status == "published", enrolled_filter(user))
+    courses = db.session.scalars(select(Course).where(Course.status == Status.PUBLISHED, enrolled_filter(user))
                                  ).all()
     courses = sorted(courses, key=lambda c: vi_collate(c.title))
     ids = [c.id for c in courses]
     if not ids:
         return [], _certificates(user)
-    modules = db.session.scalars(select(Module).where(Module.course_id.in_(ids), Module.status == "published")
+    modules = db.session.scalars(select(Module).where(Module.course_id.in_(ids), Module.status == Status.PUBLISHED)
                                  .order_by(Module.position, Module.id)).all()
     module_ids = [m.id for m in modules]
-    acts = db.session.scalars(select(Activity).where(Activity.module_id.in_(module_ids), Activity.status == "published")
+    acts = db.session.scalars(select(Activity).where(Activity.module_id.in_(module_ids), Activity.status == Status.PUBLISHED)
                               .order_by(Activity.position, Activity.id)).all() if module_ids else []
     prereqs = db.session.execute(select(module_prerequisites.c.module_id, module_prerequisites.c.requires_id)
                                  .where(module_prerequisites.c.module_id.in_(module_ids))).all() if module_ids else []
     done_acts = set(db.session.scalars(select(ActivityProgress.activity_id).where(
-        ActivityProgress.user_id == user.id, ActivityProgress.course_id.in_(ids), ActivityProgress.state == "complete")))
+        ActivityProgress.user_id == user.id, ActivityProgress.course_id.in_(ids), ActivityProgress.state == ProgressState.COMPLETE)))
     done_modules = set(db.session.scalars(select(ModuleProgress.module_id).where(
-        ModuleProgress.user_id == user.id, ModuleProgress.course_id.in_(ids), ModuleProgress.state == "complete")))
+        ModuleProgress.user_id == user.id, ModuleProgress.course_id.in_(ids), ModuleProgress.state == ProgressState.COMPLETE)))
     course_rows = {r.course_id: r for r in db.session.scalars(select(CourseProgress).where(
         CourseProgress.user_id == user.id, CourseProgress.course_id.in_(ids)))}
 
@@ -56,7 +56,7 @@ def dashboard(user):
         deadlines = []
         if (c.completion or {}).get("due"):
             deadlines.append((c.title, due_end_utc(c.completion["due"]), course_rows.get(c.id) is not None
-                              and course_rows[c.id].state == "complete"))
+                              and course_rows[c.id].state == ProgressState.COMPLETE))
         for m in (m for m in modules if m.course_id == c.id):
             if (m.completion or {}).get("due"):
                 deadlines.append((m.title, due_end_utc(m.completion["due"]), m.id in done_modules))

@@ -7,10 +7,20 @@ from sqlalchemy import delete, select
 
 from ..core.signals import course_rules_changed, facts_changed
 from ..core.timeutil import utcnow
-from ..courses.services import record_event
 from ..courses import kinds
 from ..courses.kinds import Rule
-from ..courses.models import Activity, ActivityEvent, ActivityProgress, Course, CourseProgress, Module, ModuleProgress
+from ..courses.models import (
+    Activity,
+    ActivityEvent,
+    ActivityProgress,
+    Course,
+    CourseProgress,
+    Module,
+    ModuleProgress,
+    ProgressState,
+    Status,
+)
+from ..courses.services import record_event
 from ..extensions import db
 from .models import CompletionOverride
 from .rules import activity_rule, combine
@@ -19,10 +29,10 @@ ROW_FIELDS = ("state", "grade", "attempts", "first_at", "last_at", "completed_at
 
 
 def _live_outline(course):
-    modules = db.session.scalars(select(Module).where(Module.course_id == course.id, Module.status == "published")
+    modules = db.session.scalars(select(Module).where(Module.course_id == course.id, Module.status == Status.PUBLISHED)
                                  .order_by(Module.position, Module.id)).all()
     ids = [m.id for m in modules]
-    acts = db.session.scalars(select(Activity).where(Activity.module_id.in_(ids), Activity.status == "published")
+    acts = db.session.scalars(select(Activity).where(Activity.module_id.in_(ids), Activity.status == Status.PUBLISHED)
                               .order_by(Activity.position, Activity.id)).all() if ids else []
     by_module = {m.id: [] for m in modules}
     for a in acts:
@@ -75,7 +85,7 @@ def derive_activity(activity, events, fact, override):
     elif rule == Rule.NONE:
         completed_at = None
     if override is not None and override.state in ("complete", "incomplete"):
-        completed_at = override.created_at if override.state == "complete" else None
+        completed_at = override.created_at if override.state == ProgressState.COMPLETE else None
         times.append(override.created_at)
     if not times:
         return None  # only a cleared override: nothing to show
@@ -119,7 +129,7 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
     touched = bool(rows)
     for m in modules:
         required = [a for a in by_module[m.id] if activity_rule(a) != Rule.NONE]
-        parts = [(a.id in rows and rows[a.id].state == "complete", rows[a.id].completed_at if a.id in rows else None,
+        parts = [(a.id in rows and rows[a.id].state == ProgressState.COMPLETE, rows[a.id].completed_at if a.id in rows else None,
                   rows[a.id].grade if a.id in rows else None) for a in required]
         state, done, req, grade, completed_at = combine(parts, m.completion or {}, now)
         row = module_rows.pop(m.id, None)
@@ -128,7 +138,7 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
             db.session.add(row)
         if row is not None:
             row.state, row.done, row.required, row.grade, row.completed_at = state, done, req, grade, completed_at
-        module_parts.append((state == "complete", completed_at, grade))
+        module_parts.append((state == ProgressState.COMPLETE, completed_at, grade))
     for row in module_rows.values():
         db.session.delete(row)
 
@@ -141,7 +151,7 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
         return None
     state, _done, _req, grade, completed_at = combine(module_parts, course.completion or {}, now)
     required_acts = [a for a in live if activity_rule(a) != Rule.NONE]
-    done_acts = sum(1 for a in required_acts if a.id in rows and rows[a.id].state == "complete")
+    done_acts = sum(1 for a in required_acts if a.id in rows and rows[a.id].state == ProgressState.COMPLETE)
     if course_row is None:
         course_row = CourseProgress(user_id=user_id, course_id=course.id)
         db.session.add(course_row)
@@ -150,7 +160,7 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
     course_row.percent = round(100 * done_acts / len(required_acts)) if required_acts else 0
     course_row.last_activity_at = max((r.last_at for r in rows.values() if r.last_at), default=None)
     db.session.flush()
-    if state == "complete":
+    if state == ProgressState.COMPLETE:
         from .certificates import issue_for_completion
 
         issue_for_completion(user_id, course, completed_at)

@@ -14,6 +14,7 @@ from ..core.ratelimit import hit_limit
 from ..courses import loaders
 from ..courses import services as courses
 from ..courses.models import Activity, ActivityProgress, Course
+from ..courses.permissions import learners_condition
 from ..extensions import db
 from ..core.http import db_int
 from . import bp, certificates, services
@@ -106,8 +107,9 @@ def course_progress(slug):
     stmt = (select(CourseProgress).join(User, CourseProgress.user_id == User.id)
             .where(CourseProgress.course_id == course.id, courses.enrolled_user_filter(course))
             .order_by(User.name, User.id))
-    if current_user.role != "admin":
-        stmt = stmt.where(User.role == "trainee")  # instructors: trainees only (as _may_manage)
+    only = learners_condition(current_user, User)  # instructors: trainees only (as _may_manage)
+    if only is not None:
+        stmt = stmt.where(only)
     page = paginate(stmt)
     from ..core.text import vi_name_key
 

@@ -12,7 +12,7 @@ from ..core.errors import Conflict, ServiceError
 from ..extensions import db
 from . import gift, types
 from .bank import text_to_html
-from .models import AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt, QuizSlot
+from .models import QUIZ_KIND, AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt, QuizSlot
 
 FORM_TYPES = ("multichoice", "truefalse", "shortanswer", "numerical", "essay")
 ANSWER_ROWS = 6
@@ -34,7 +34,7 @@ def attempt_question_ids(course, only: int | None = None) -> list[int]:
     """One entry per (attempt, question) in the course's attempts: answered or only drawn at start."""
     from ..courses.models import Activity
 
-    quiz_ids = select(Activity.id).where(Activity.course_id == course.id, Activity.kind == "quiz")
+    quiz_ids = select(Activity.id).where(Activity.course_id == course.id, Activity.kind == QUIZ_KIND)
     seen = []
     for layout in db.session.scalars(select(QuizAttempt.layout).where(QuizAttempt.quiz_id.in_(quiz_ids))):
         for key in (layout or {}).get("q", {}):

@@ -8,15 +8,16 @@ from ..courses.kinds import ActivityKind, Outcome, Rule, register
 from ..courses.models import Activity
 from ..extensions import db
 from .course_files import apply_quiz, read_quiz
-from .models import Quiz, QuizAttempt
+from .models import QUIZ_KIND, Quiz, QuizAttempt
 from .services import quiz_grade
 
 
 class QuizKind(ActivityKind):
-    name = "quiz"
+    name = QUIZ_KIND
     label = _l("Bài kiểm tra")
     rules = (Rule.PASSED, Rule.GRADED, Rule.PASSED_OR_EXHAUSTED, Rule.MANUAL, Rule.NONE)
     open_verb = None  # starting an attempt is the fact, not opening the page
+    graded = True
     import_key = "quiz"
 
     def url(self, activity, course):

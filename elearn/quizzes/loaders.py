@@ -6,13 +6,13 @@ from flask_login import current_user
 from ..courses import loaders
 from ..extensions import db
 from . import services
-from .models import QuizAttempt
+from .models import QUIZ_KIND, QuizAttempt
 
 
 def load_quiz(activity_id):
     """The quiz activity, its course and module, the quiz and whether the viewer edits the course:
     404 when hidden from the viewer, 403 (``Locked``) while its module is locked."""
-    access = loaders.load_activity(activity_id, kind="quiz")
+    access = loaders.load_activity(activity_id, kind=QUIZ_KIND)
     return access.activity, access.course, access.module, services.get_quiz(access.activity), access.editor
 
 

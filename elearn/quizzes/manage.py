@@ -10,22 +10,32 @@ from sqlalchemy import select
 
 from ..auth.forms import ConfirmForm
 from ..auth.models import User
+from ..core import once
 from ..core.errors import ServiceError
+from ..core.http import db_int
 from ..core.text import vi_name_key
 from ..core.timeutil import local_to_utc, to_local
-from ..core import once
 from ..courses import loaders
 from ..courses.models import Module
 from ..extensions import db
-from ..core.http import db_int
 from . import bank, bp, services, stats, types
 from .forms import ConfirmImportForm, GradeForm, NewQuizForm, QuestionUploadForm, QuizSettingsForm
-from .models import DEFAULT_REVIEW, REVIEW_WHAT, REVIEW_WHEN, AttemptAnswer, Question, QuestionCategory, QuizAttempt, QuizSlot
+from .models import (
+    DEFAULT_REVIEW,
+    QUIZ_KIND,
+    REVIEW_WHAT,
+    REVIEW_WHEN,
+    AttemptAnswer,
+    Question,
+    QuestionCategory,
+    QuizAttempt,
+    QuizSlot,
+)
 from .permissions import can_grade
 
 
 def _staff_quiz(activity_id):
-    activity, course = loaders.load_editable_activity(activity_id, kind="quiz")
+    activity, course = loaders.load_editable_activity(activity_id, kind=QUIZ_KIND)
     return activity, course, services.get_quiz(activity)
 
 

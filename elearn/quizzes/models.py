@@ -7,6 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.timeutil import utcnow
 from ..extensions import db
 
+#: ``Activity.kind`` of a quiz (the kind itself is ``kind.QuizKind``).
+QUIZ_KIND = "quiz"
+
 REVIEW_WHEN = ("during", "immediately", "open", "closed")
 REVIEW_WHAT = ("responses", "correctness", "marks", "feedback", "right_answer", "grader_info")
 #: What the trainee sees by default: everything but the essay's notes for the grader.

@@ -22,7 +22,7 @@ from ..core.timeutil import utcnow
 from ..courses.models import Activity
 from ..extensions import db
 from . import types
-from .models import AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt, QuizSlot
+from .models import QUIZ_KIND, AttemptAnswer, Question, QuestionCategory, Quiz, QuizAttempt, QuizSlot
 from .permissions import IMMEDIATELY, can_see_marks, review_options  # noqa: F401
 
 
@@ -56,7 +56,7 @@ def create_quiz(module, *, title, pass_mark, attempts_allowed, time_limit, open_
 
     if open_at and close_at and close_at <= open_at:
         raise ServiceError(_("Thời điểm đóng phải sau thời điểm mở."), field="close_at")
-    activity = new_activity(module, title, "quiz")
+    activity = new_activity(module, title, QUIZ_KIND)
     quiz = Quiz(activity_id=activity.id, pass_mark=float(pass_mark), attempts_allowed=attempts_allowed,
                 time_limit=time_limit, open_at=open_at, close_at=close_at, review=review)
     db.session.add(quiz)

@@ -11,8 +11,10 @@ from ..auth.forms import ConfirmForm
 from ..auth.models import User
 from ..core import once
 from ..core.errors import ServiceError
+from ..core.http import db_int
 from ..core.text import vi_name_key
 from ..core.timeutil import local_to_utc, to_local
+from ..courses import kinds
 from ..courses import loaders as course_loaders
 from ..courses import services as courses
 from ..courses.models import Activity, Course, Module
@@ -21,9 +23,9 @@ from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.permissions import can_view_org
 from ..orgs.services import tree_rows, visible_units
-from ..core.http import db_int
 from . import bp, loaders, services
 from .forms import SessionForm, WorkshopForm
+from .kind import WORKSHOP
 from .models import Registration, Workshop, WorkshopSession, WorkshopTarget
 
 
@@ -44,7 +46,7 @@ def _choices(form, course):
     modules = db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position)).all()
     form.prework.choices = [(m.id, m.title) for m in modules]
     form.completion_module.choices = [(0, _("(Không tính vào hoàn thành)"))] + [(m.id, m.title) for m in modules]
-    quizzes = db.session.scalars(select(Activity).where(Activity.course_id == course.id, Activity.kind == "quiz")).all()
+    quizzes = db.session.scalars(select(Activity).where(Activity.course_id == course.id, Activity.kind.in_(kinds.graded_kinds()))).all()
     form.posttest.choices = [(0, _("(Không có)"))] + [(q.id, q.title) for q in quizzes]
 
 
@@ -64,7 +66,7 @@ def _save(ws, form, course):
         if act is None:
             position = db.session.scalar(select(func.coalesce(func.max(Activity.position), -1))
                                          .where(Activity.module_id == module_id)) + 1
-            act = Activity(module_id=module_id, course_id=course.id, kind="workshop", slug=f"tap-huan-{ws.id}",
+            act = Activity(module_id=module_id, course_id=course.id, kind=WORKSHOP.name, slug=f"tap-huan-{ws.id}",
                            title=ws.title, position=position, status="published" if ws.status == "published" else "draft",
                            settings={"completion": "attended"})
             db.session.add(act)
