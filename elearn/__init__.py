@@ -140,6 +140,7 @@ def _register_blueprints(app):
 
     http.register(app)  # the bounded <int:…> converter must be in place before any rule is added
     from .auth import bp as auth_bp
+    from .cataloguing import bp as cataloguing_bp
     from .courses import bp as courses_bp
     from .discussions import bp as discussions_bp
     from .home import bp as home_bp
@@ -158,6 +159,7 @@ def _register_blueprints(app):
     app.register_blueprint(workshops_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(discussions_bp)
+    app.register_blueprint(cataloguing_bp)
     # Features above the API layer add their routes to the API blueprint before it is registered.
     from .discussions import api as _discussions_api  # noqa: F401
 

@@ -25,7 +25,8 @@ MUST_HAVE_ROWS = ["org_units", "users", "courses", "modules", "activities", "les
                   "quiz_attempts", "attempt_answers", "registrations", "certificates", "course_progress",
                   "activity_progress", "workshops", "workshop_sessions", "api_tokens", "password_resets",
                   "forum_threads", "forum_posts", "forum_post_revisions", "forum_reports", "forum_audit",
-                  "forum_subscriptions", "forum_reads", "forum_visits", "forum_mails", "forum_attachments"]
+                  "forum_subscriptions", "forum_reads", "forum_visits", "forum_mails", "forum_attachments",
+                  "cataloguing_exercises", "cataloguing_attempts"]
 
 
 @pytest.fixture
@@ -94,6 +95,15 @@ def _populate(app):
                                            for qid, q in questions.items()})
     quizzes.submit(attempt, quiz)
     quizzes.start_attempt(other, quiz)
+
+    # a submitted cataloguing attempt and a draft
+    from elearn.cataloguing import attempts as cataloguing
+    from elearn.cataloguing.models import CataloguingExercise
+
+    ex = db.session.scalars(select(CataloguingExercise).order_by(CataloguingExercise.activity_id)).first()
+    done = cataloguing.save_draft(ex, trainee, 1, 1, ex.key_record)
+    cataloguing.submit(ex, db.session.get(Activity, ex.activity_id), trainee, done)
+    cataloguing.save_draft(ex, other, 1, 1, "=245  10$aNháp")
 
     # registrations (with their queued reminders) and a certificate
     ws = db.session.scalar(select(Workshop))

@@ -1,4 +1,5 @@
 """Course access rules: pure functions of (user, course) plus the facts the caller loaded."""
+from ..auth.permissions import learners_only
 from .models import Status
 
 
@@ -51,5 +52,5 @@ def courses_page_for(user) -> str:
 def learners_condition(viewer, user_model):
     """A condition on ``user_model`` (User) for course-staff lists of trainees' progress: admins see
     everyone enrolled (None: no condition), instructors trainees only."""
-    return None if edits_every_course(viewer) else (user_model.role == "trainee")
+    return None if edits_every_course(viewer) else learners_only(user_model)
 
