@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ..core.db import want_write
 from ..core.uploads import send_stored
 from ..extensions import db
-from . import bp, loaders, services
+from . import bp, loaders, outline_cache, services
 from .models import Activity, MaterialFile
 
 
@@ -35,8 +35,8 @@ def index():
 @login_required
 def course(slug):
     course, editor = load_course_for_viewer(slug)
-    outline = services.load_outline(course, include_unpublished=False)
-    states = services.module_states(current_user, course, outline)
+    outline = outline_cache.outline(course, include_unpublished=False)  # frozen, cached per content version
+    states = loaders.module_states(current_user, course, outline)
     percent = services.course_percentages(current_user, [course.id]).get(course.id, 0)
     return render_template("courses/course.html", course=course, states=states, percent=percent, editor=editor)
 
