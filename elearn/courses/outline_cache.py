@@ -82,6 +82,7 @@ class Outline:
 
 
 _cache: dict[int, Outline] = {}
+_DIRTY = "outline_cache.uncommitted_edit"  # in Session.info while a transaction holds a bump
 _lock = threading.Lock()
 stats = {"hits": 0, "builds": 0}  # read by tests and the profiler
 
@@ -98,6 +99,10 @@ def outline_of(course: Course) -> Outline:
         stats["hits"] += 1
         return got
     built = _build(course)
+    if db.session.info.get(_DIRTY):
+        # This transaction changed content it has not committed: it may yet roll back, and its
+        # version number would then be given to the next real edit. Use the outline, don't keep it.
+        return built
     with _lock:
         current = _cache.get(course.id)
         # another thread may have stored a newer version meanwhile: keep the newer one
@@ -182,6 +187,7 @@ def _bump_content_versions(session, flush_context, instances):
     ids.discard(None)
     if not ids:
         return
+    session.info[_DIRTY] = True
     table = Course.__table__
     session.execute(update(table).where(table.c.id.in_(sorted(ids)))
                     .values(content_version=table.c.content_version + 1))
@@ -189,3 +195,9 @@ def _bump_content_versions(session, flush_context, instances):
         course = session.identity_map.get(inspect(Course).identity_key_from_primary_key((cid,)))
         if course is not None:
             session.expire(course, ["content_version"])
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session, transaction):
+    if transaction.parent is None:  # committed or rolled back: nothing uncommitted any more
+        session.info.pop(_DIRTY, None)

@@ -69,18 +69,22 @@ def activity(slug, module_slug, activity_slug):
     files = []
     if act.kind == "lesson":
         want_write()
-        services.record_view(current_user, act)
-        db.session.commit()
+        services.record_view(current_user, act)  # committed after rendering (below)
     elif act.kind == "material":
         files = db.session.scalars(select(MaterialFile).where(MaterialFile.activity_id == act.id)
                                    .order_by(MaterialFile.version.desc())).all()
     from ..auth.forms import ConfirmForm
     from ..progress.rules import activity_rule
 
-    return render_template(f"courses/activity_{act.kind}.html", course=course, module=st.module, activity=act,
+    page = render_template(f"courses/activity_{act.kind}.html", course=course, module=st.module, activity=act,
                            prev=prev, next=nxt, next_locked=next_locked, editor=editor, files=files,
                            modules={m.id: m for m, _a in outline}, manual=activity_rule(act) == "manual",
                            done=act.id in st.done_ids, confirm=ConfirmForm())
+    if act.kind == "lesson":
+        # Commit after rendering: committing first expired the activity, lesson and course, and
+        # reloading them opened a second write transaction (BEGIN IMMEDIATE) held to the end anyway.
+        db.session.commit()
+    return page
 
 
 @bp.route("/<slug>/files/<int:file_id>")

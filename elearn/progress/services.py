@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from ..core.timeutil import utcnow
-from ..courses.models import Activity, ActivityEvent, ActivityProgress, Course, Module
+from ..courses.models import Activity, ActivityEvent, ActivityProgress, Course
+from ..courses.outline_cache import outline_of
 from ..extensions import db
 from .models import CompletionOverride, CourseProgress, ModuleProgress
 from .rules import activity_rule, combine
@@ -15,15 +16,9 @@ ROW_FIELDS = ("state", "grade", "attempts", "first_at", "last_at", "completed_at
 
 
 def _live_outline(course):
-    modules = db.session.scalars(select(Module).where(Module.course_id == course.id, Module.status == "published")
-                                 .order_by(Module.position, Module.id)).all()
-    ids = [m.id for m in modules]
-    acts = db.session.scalars(select(Activity).where(Activity.module_id.in_(ids), Activity.status == "published")
-                              .order_by(Activity.position, Activity.id)).all() if ids else []
-    by_module = {m.id: [] for m in modules}
-    for a in acts:
-        by_module[a.module_id].append(a)
-    return modules, by_module
+    """Published modules and their published activities, from the per-process outline cache."""
+    published = outline_of(course).published
+    return [m for m, _acts in published], {m.id: list(acts) for m, acts in published}
 
 
 def _facts(user_id, course, activities):
@@ -128,7 +123,7 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
     live = [a for m in modules for a in by_module[m.id]]
     # Rows are kept for every activity, archived ones too (their progress comes back with them);
     # only published modules and activities count towards completion.
-    activities = db.session.scalars(select(Activity).where(Activity.course_id == course.id)).all()
+    activities = [a for _m, acts in outline_of(course).everything for a in acts]  # cached, frozen
     by_activity, attempts, quizzes, overrides = _facts(user_id, course, activities)
 
     existing = {r.activity_id: r for r in db.session.scalars(

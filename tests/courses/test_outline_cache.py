@@ -154,3 +154,18 @@ def test_two_workers_never_serve_a_stale_outline_after_edits_and_a_reimport(live
     dash = _texts(_pages(live_server, "/", headers))
     assert all("Khoá thử nghiệm" in t for t in dash)
     assert "Traceback" not in live_server.log()
+
+
+def test_an_edit_rolled_back_never_leaves_its_outline_in_the_cache(db, setup):
+    course = db.session.get(Course, setup["course"].id)
+    outline_cache.clear()
+    _act(db, "bai-1").title = "Sửa rồi huỷ"
+    db.session.flush()  # bumped to v+1 inside this transaction
+    seen = outline_cache.outline_of(db.session.get(Course, course.id))
+    assert seen.published[0][1][0].title == "Sửa rồi huỷ"  # this transaction sees its own edit
+    db.session.rollback()
+    _act(db, "bai-1").title = "Sửa thật"
+    db.session.commit()  # the real edit gets the same number v+1
+    again = outline_cache.outline_of(db.session.get(Course, course.id))
+    assert again.version == seen.version
+    assert again.published[0][1][0].title == "Sửa thật"
