@@ -194,6 +194,14 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
 def record_event(user, activity, verb: str, now=None):
     """Log a raw event and refresh the trainee's progress in this transaction."""
     now = now or utcnow()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two first views at once (two tabs, a double click) both inserted the activity's progress row
+        # (a unique violation, a 500): refreshes of one (trainee, course) wait for each other until
+        # commit. SQLite already serialises writing requests (BEGIN IMMEDIATE).
+        from sqlalchemy import text
+
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                           {"k": f"progress:{user.id}:{activity.course_id}"})
     db.session.add(ActivityEvent(user_id=user.id, activity_id=activity.id, course_id=activity.course_id,
                                  verb=verb, created_at=now))
     db.session.flush()
