@@ -1,5 +1,5 @@
 """Each course's outline (modules, their activities and prerequisites), cached per process and keyed
-by the course's ``content_version`` (docs/PERFORMANCE.md, "Outline cache").
+by the course's ``content_version`` (docs/ARCHITECTURE.md, "Outline cache").
 
 - What the cache hands out is plain frozen data (``OutlineModule``, ``OutlineActivity``, ``ModuleRef``
   with read-only mappings and tuples), never ORM objects: nothing is bound to another request's
