@@ -192,7 +192,12 @@ def main():
     finally:
         for proc in (server, ceiling_server):
             proc.terminate()
-            proc.wait(10)
+        for proc in (server, ceiling_server):
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 if __name__ == "__main__":
