@@ -202,8 +202,8 @@ def _register_request_hooks(app):
 
 
 def _register_template_helpers(app):
-    from .auth.forms import ConfirmForm, LanguageForm
     from .auth.permissions import can_use_admin_pages
+    from .core import chrome
     from .auth.roles import role_label
     from .core.timeutil import format_date, format_datetime
 
@@ -220,8 +220,9 @@ def _register_template_helpers(app):
     def _globals():
         return {
             "current_locale": str(get_locale()),
-            "lang_form": LanguageForm(formdata=None, lang=str(get_locale()), next=request.full_path.rstrip("?")),
-            "logout_form": ConfirmForm(formdata=None),
+            # rendered without building WTForms forms on every page (core/chrome.py)
+            "lang_form": chrome.LANGUAGE,
+            "logout_form": chrome.LOGOUT,
             "can_admin": current_user.is_authenticated and can_use_admin_pages(current_user),
             "site_name": app.config["SITE_NAME"],
         }

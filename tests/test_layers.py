@@ -49,6 +49,12 @@ def test_core_imports_no_feature():
     assert {dst: where for (src, dst), where in _imports().items() if src == "core"} == {}
 
 
+def test_the_activity_features_never_import_each_other():
+    edges = _imports()
+    features = ("quizzes", "workshops", "cataloguing")
+    assert [pair for pair in edges if pair[0] in features and pair[1] in features] == []
+
+
 def test_progress_asks_the_registry_instead_of_importing_features():
     edges = _imports()
     for feature in ("quizzes", "workshops", "cataloguing"):

@@ -93,11 +93,19 @@ def touch_last_seen(user: User, now=None) -> None:
     """Note that ``user`` is active now, for the "signed in now" usage figure. At most one write a
     minute per account, on its own connection and outside the request's transaction, so a page
     that only reads stays a read (and SQLite's writer is held for one short UPDATE)."""
+    from ..core.db import wants_immediate
+
     now = now or utcnow()
     if user.last_seen_at is not None and now - user.last_seen_at < SEEN_EVERY:
         return
-    with db.engine.begin() as conn:
-        conn.execute(update(User).where(User.id == user.id).values(last_seen_at=now))
+    stmt = update(User).where(User.id == user.id).values(last_seen_at=now)
+    if wants_immediate():
+        # A writing request (a POST) already holds SQLite's writer in its own transaction: a second
+        # connection would wait for it until the busy timeout (15 s, then a 503). Write with it.
+        db.session.execute(stmt.execution_options(synchronize_session=False))
+    else:
+        with db.engine.begin() as conn:
+            conn.execute(stmt)
     set_committed_value(user, "last_seen_at", now)  # known, but not a change the request must write
 
 

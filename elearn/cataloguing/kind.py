@@ -35,6 +35,8 @@ class CataloguingKind(ActivityKind):
     open_verb = None  # opening the page records nothing; drafts and submissions are the facts
     import_key = "cataloguing"
     template = None
+    graded = True  # a workshop may name an exercise as its post-test
+    content_tables = {"cataloguing_exercises": "activity_id"}
 
     # --- pages ---------------------------------------------------------------------------------
     def url(self, activity, course):

@@ -63,6 +63,9 @@ class ActivityKind:
     template: str | None = None
     #: Whether it gives a grade (a workshop may name one as its pre- or post-test).
     graded: bool = False
+    #: Its content tables → the column holding the activity id: an edit there bumps the course's
+    #: content version (``outline_cache``).
+    content_tables: dict = {}
 
     @property
     def default_rule(self) -> str:
@@ -84,6 +87,10 @@ class ActivityKind:
     def page_context(self, activity) -> dict:
         """Extra template values for the course's own activity page."""
         return {}
+
+    def open_from(self, activity, when) -> None:
+        """Open a graded activity only from ``when`` (a workshop's post-test opens when its last
+        session ends). Kinds without an opening time ignore it."""
 
     # --- progress ------------------------------------------------------------------------------------
     def facts(self, user_ids, activities) -> dict:
@@ -155,6 +162,7 @@ def labels() -> dict[str, str]:
 class LessonKind(ActivityKind):
     name = "lesson"
     label = _l("Bài học")
+    content_tables = {"lessons": "activity_id"}
     import_key = "lesson"
     template = "courses/activity_lesson.html"
 
@@ -175,6 +183,7 @@ class LessonKind(ActivityKind):
 class MaterialKind(ActivityKind):
     name = "material"
     label = _l("Tài liệu")
+    content_tables = {"material_files": "activity_id"}
     open_verb = "opened"
     page_opens = False
     template = "courses/activity_material.html"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
 from ..extensions import db
-from . import services
+from . import outline_cache, services
 from .models import Activity, Course
 from .permissions import can_edit_course, can_view_course, may_be_staff
 
@@ -47,7 +47,7 @@ class ActivityAccess:
     course: Course
     editor: bool
     enrolled: bool
-    outline: list  # the outline the viewer sees (unpublished items too for editors)
+    outline: list  # the outline the viewer sees (unpublished items too for editors), from outline_cache
     state: "services.ModuleState"  # the activity's module, its state and the viewer's done activities
     states: list = None  # every module's state for the viewer (navigation must not link into a locked one)
 
@@ -79,10 +79,12 @@ def load_course(slug: str, *, edit: bool = False) -> CourseAccess:
 
 
 def activity_access(activity: Activity | None, *, kind: str | None = None, course: Course | None = None,
-                    ca: CourseAccess | None = None, outline=None) -> ActivityAccess:
+                    ca: CourseAccess | None = None, outline=None, done: bool = False) -> ActivityAccess:
     """Check ``activity`` for the current viewer with the rule of its page: 404 when it (or its
     module or course) is hidden from them, ``Locked`` (403) when its module is locked.
-    ``course`` (or an already checked ``ca``) must then be the activity's course, else 404."""
+    ``course`` (or an already checked ``ca``) must then be the activity's course, else 404.
+    The outline comes from ``outline_cache`` (frozen data, not ORM objects); ``done=True`` also reads
+    which activities the viewer has done (``state.done_ids``; empty otherwise: one query saved)."""
     if activity is None or (kind is not None and activity.kind != kind):
         abort(404)
     if ca is None:
@@ -91,14 +93,15 @@ def activity_access(activity: Activity | None, *, kind: str | None = None, cours
     if activity.course_id != wanted.id or ca.course.id != activity.course_id:
         abort(404)
     if outline is None:
-        outline = services.load_outline(ca.course, include_unpublished=ca.editor)
-    states = services.module_states(current_user, ca.course, outline)
+        outline = outline_cache.outline(ca.course, include_unpublished=ca.editor)
+    states = services.module_states(current_user, ca.course, outline, done=done)
     state = next((s for s in states if s.module.id == activity.module_id), None)
-    if state is None or activity not in state.activities:
+    if state is None or all(a.id != activity.id for a in state.activities):
         abort(404)  # unpublished activity or module (editors see those in their outline)
     if state.state == "locked" and not ca.editor:
         raise Locked(ca.course, state)
     return ActivityAccess(activity, ca.course, ca.editor, ca.enrolled, outline, state, states)
+
 
 
 def load_activity(activity_id: int, *, kind: str | None = None) -> ActivityAccess:
@@ -107,14 +110,14 @@ def load_activity(activity_id: int, *, kind: str | None = None) -> ActivityAcces
 
 
 def load_activity_by_slug(slug: str, module_slug: str, activity_slug: str) -> ActivityAccess:
-    """The activity page's address: course, module and activity slugs."""
+    """The activity page's address: course, module and activity slugs (with ``done_ids``)."""
     ca = load_course(slug)
-    outline = services.load_outline(ca.course, include_unpublished=ca.editor)
+    outline = outline_cache.outline(ca.course, include_unpublished=ca.editor)
     for module, acts in outline:
         if module.slug == module_slug:
             for a in acts:
                 if a.slug == activity_slug:
-                    return activity_access(a, ca=ca, outline=outline)
+                    return activity_access(db.session.get(Activity, a.id), ca=ca, outline=outline, done=True)
     abort(404)
 
 

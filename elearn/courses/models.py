@@ -73,6 +73,8 @@ class Course(db.Model):
     # {"require": "all" | n (any n modules), "min_grade": percent | None, "due": "YYYY-MM-DD" | None}
     completion: Mapped[dict] = mapped_column(JSON, default=dict)
     from_files: Mapped[bool] = mapped_column(default=False)  # managed by `flask courses import`
+    # bumped by any edit of the course's content (elearn/courses/outline_cache.py): the outline cache key
+    content_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -12,6 +12,7 @@ from ..core.text import slugify, vi_collate
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import kinds
+from ..auth.permissions import is_staff_member
 from .permissions import can_be_course_staff, edits_every_course, joins_staff_on_create
 from .models import (
     Activity,
@@ -139,19 +140,22 @@ class ModuleState:
     done_ids: set
 
 
-def module_states(user, course, outline):
-    """Each module's state for ``user`` from the precomputed rows: done, available, or locked while a
-    prerequisite is not done."""
+def module_states(user, course, outline, *, done: bool = True):
+    """Each module's state for ``user``: done, available, or locked while a prerequisite is not
+    done, from the precomputed rows. ``outline`` is the cached one (``outline_cache``) or ORM
+    objects of the same shape. Reads only what is needed: the modules the viewer completed only when
+    some module has a published prerequisite, the activities they completed only when ``done``."""
     ids = [a.id for _m, acts in outline for a in acts]
     done_ids = set(db.session.scalars(
         select(ActivityProgress.activity_id).where(ActivityProgress.user_id == user.id,
                                                    ActivityProgress.activity_id.in_(ids),
                                                    ActivityProgress.state == ProgressState.COMPLETE)
-    )) if ids else set()
+    )) if done and ids else set()
+    staff = is_staff_member(user)  # staff are not learners: nothing is locked for them
     done_modules = set(db.session.scalars(select(ModuleProgress.module_id).where(
-        ModuleProgress.user_id == user.id, ModuleProgress.course_id == course.id, ModuleProgress.state == ProgressState.COMPLETE)))
+        ModuleProgress.user_id == user.id, ModuleProgress.course_id == course.id, ModuleProgress.state == ProgressState.COMPLETE))
+    ) if done or (not staff and any(p.status == Status.PUBLISHED for m, _a in outline for p in m.prerequisites)) else set()
     states = []
-    staff = getattr(user, "role", "trainee") != "trainee"  # staff are not learners: nothing is locked for them
     for m, acts in outline:
         missing = [] if staff else [p for p in m.prerequisites if p.status == Status.PUBLISHED and p.id not in done_modules]
         state = "done" if m.id in done_modules else ("locked" if missing else "available")

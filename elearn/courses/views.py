@@ -6,7 +6,7 @@ from ..auth.forms import ConfirmForm
 from ..core.db import want_write
 from ..core.uploads import send_stored
 from ..extensions import db
-from . import bp, kinds, loaders, services
+from . import bp, kinds, loaders, outline_cache, services
 from .kinds import Rule
 from .permissions import courses_page_for
 from .models import Activity, MaterialFile
@@ -38,7 +38,7 @@ def index():
 @login_required
 def course(slug):
     course, editor = load_course_for_viewer(slug)
-    outline = services.load_outline(course, include_unpublished=False)
+    outline = outline_cache.outline(course, include_unpublished=False)  # frozen, cached per content version
     states = services.module_states(current_user, course, outline)
     percent = services.course_percentages(current_user, [course.id]).get(course.id, 0)
     return render_template("courses/course.html", course=course, states=states, percent=percent, editor=editor)
@@ -68,12 +68,16 @@ def activity(slug, module_slug, activity_slug):
         prev = None
     if kind.open_verb and kind.page_opens and not editor:
         want_write()
-        services.record_view(current_user, act)
-        db.session.commit()
-    return render_template(kind.template, course=course, module=st.module, activity=act, prev=prev, next=nxt,
+        services.record_view(current_user, act)  # committed after rendering (below)
+    page = render_template(kind.template, course=course, module=st.module, activity=act, prev=prev, next=nxt,
                            next_locked=next_locked, editor=editor, modules={m.id: m for m, _a in outline},
                            manual=kind.rule(act) == Rule.MANUAL, done=act.id in st.done_ids,
                            confirm=ConfirmForm(), **kind.page_context(act))
+    if kind.open_verb and kind.page_opens and not editor:
+        # Commit after rendering: committing first expired the activity, lesson and course, and
+        # reloading them opened a second write transaction (BEGIN IMMEDIATE) held to the end anyway.
+        db.session.commit()
+    return page
 
 
 @bp.route("/<slug>/files/<int:file_id>")

@@ -4,9 +4,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..core.text import vi_collate
-from ..courses.models import Activity, ActivityProgress, Course, Module, ProgressState, Status, module_prerequisites
+from ..courses import outline_cache
+from ..courses.models import Activity, ActivityProgress, Course, Module
 from ..courses.services import enrolled_filter
+from ..core.text import vi_collate
+from ..courses.models import ProgressState, Status
 from ..extensions import db
 from .models import Certificate, CourseProgress, ModuleProgress
 from .rules import activity_rule, due_end_utc
@@ -29,13 +31,12 @@ def dashboard(user):
     ids = [c.id for c in courses]
     if not ids:
         return [], _certificates(user)
-    modules = db.session.scalars(select(Module).where(Module.course_id.in_(ids), Module.status == Status.PUBLISHED)
-                                 .order_by(Module.position, Module.id)).all()
+    # published modules and activities from the per-process outline cache (frozen data, no query)
+    outlines = [outline_cache.outline(c) for c in courses]
+    modules = [m for o in outlines for m, _acts in o]
+    acts = [a for o in outlines for _m, acts in o for a in acts]
+    prereqs = [(m.id, p.id) for m in modules for p in m.prerequisites]
     module_ids = [m.id for m in modules]
-    acts = db.session.scalars(select(Activity).where(Activity.module_id.in_(module_ids), Activity.status == Status.PUBLISHED)
-                              .order_by(Activity.position, Activity.id)).all() if module_ids else []
-    prereqs = db.session.execute(select(module_prerequisites.c.module_id, module_prerequisites.c.requires_id)
-                                 .where(module_prerequisites.c.module_id.in_(module_ids))).all() if module_ids else []
     done_acts = set(db.session.scalars(select(ActivityProgress.activity_id).where(
         ActivityProgress.user_id == user.id, ActivityProgress.course_id.in_(ids), ActivityProgress.state == ProgressState.COMPLETE)))
     done_modules = set(db.session.scalars(select(ModuleProgress.module_id).where(

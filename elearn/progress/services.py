@@ -3,23 +3,21 @@ that trainee and course in the same transaction; report pages only read the rows
 ``rebuild`` runs the same derivation for everyone, from the raw events alone."""
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from ..core.signals import course_rules_changed, facts_changed
 from ..core.timeutil import utcnow
 from ..courses import kinds
 from ..courses.kinds import Rule
 from ..courses.models import (
-    Activity,
     ActivityEvent,
     ActivityProgress,
     Course,
     CourseProgress,
-    Module,
     ModuleProgress,
     ProgressState,
-    Status,
 )
+from ..courses.outline_cache import outline_of
 from ..courses.services import record_event
 from ..extensions import db
 from .models import CompletionOverride
@@ -29,15 +27,9 @@ ROW_FIELDS = ("state", "grade", "attempts", "first_at", "last_at", "completed_at
 
 
 def _live_outline(course):
-    modules = db.session.scalars(select(Module).where(Module.course_id == course.id, Module.status == Status.PUBLISHED)
-                                 .order_by(Module.position, Module.id)).all()
-    ids = [m.id for m in modules]
-    acts = db.session.scalars(select(Activity).where(Activity.module_id.in_(ids), Activity.status == Status.PUBLISHED)
-                              .order_by(Activity.position, Activity.id)).all() if ids else []
-    by_module = {m.id: [] for m in modules}
-    for a in acts:
-        by_module[a.module_id].append(a)
-    return modules, by_module
+    """Published modules and their published activities, from the per-process outline cache."""
+    published = outline_of(course).published
+    return [m for m, _acts in published], {m.id: list(acts) for m, acts in published}
 
 
 def _facts(user_id, course, activities):
@@ -100,7 +92,7 @@ def refresh(user_id: int, course: Course, now: datetime | None = None) -> Course
     live = [a for m in modules for a in by_module[m.id]]
     # Rows are kept for every activity, archived ones too (their progress comes back with them);
     # only published modules and activities count towards completion.
-    activities = db.session.scalars(select(Activity).where(Activity.course_id == course.id)).all()
+    activities = [a for _m, acts in outline_of(course).everything for a in acts]  # cached, frozen
     by_activity, own, overrides = _facts(user_id, course, activities)
 
     existing = {r.activity_id: r for r in db.session.scalars(
@@ -226,8 +218,18 @@ def on_facts_changed(course_id, user_id=None, user_ids=(), now=None):
     course = db.session.get(Course, course_id)
     row = None
     for uid in ([user_id] if user_id is not None else []) + list(user_ids):
+        _serialise(uid, course_id)
         row = refresh(uid, course, now)
     return row
+
+
+def _serialise(user_id, course_id):
+    """Two first views at once (two tabs, a double click) both inserted the activity's progress row (a
+    unique violation, a 500): on PostgreSQL refreshes of one (trainee, course) wait for each other
+    until commit. SQLite already serialises writing requests (BEGIN IMMEDIATE)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                           {"k": f"progress:{user_id}:{course_id}"})
 
 
 def on_course_rules_changed(course_id):

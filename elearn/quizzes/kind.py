@@ -18,6 +18,7 @@ class QuizKind(ActivityKind):
     rules = (Rule.PASSED, Rule.GRADED, Rule.PASSED_OR_EXHAUSTED, Rule.MANUAL, Rule.NONE)
     open_verb = None  # starting an attempt is the fact, not opening the page
     graded = True
+    content_tables = {"quizzes": "activity_id", "quiz_slots": "quiz_id"}
     import_key = "quiz"
 
     def url(self, activity, course):
@@ -25,6 +26,12 @@ class QuizKind(ActivityKind):
 
     def edit_url(self, activity, course):
         return url_for("quizzes.manage", activity_id=activity.id)
+
+    def open_from(self, activity, when):
+        quiz = db.session.get(Quiz, activity.id)
+        if quiz is not None:
+            quiz.open_at = when
+            db.session.flush()
 
     def facts(self, user_ids, activities):
         ids = [a.id for a in activities]

@@ -3,10 +3,13 @@
 from flask import abort
 from flask_login import current_user
 
+from sqlalchemy import select
+
 from ..courses import loaders
+from ..courses.models import Activity, Course
 from ..extensions import db
 from .authoring import get_quiz
-from .models import QUIZ_KIND, QuizAttempt
+from .models import QUIZ_KIND, Quiz, QuizAttempt
 
 
 def load_quiz(activity_id):
@@ -19,7 +22,13 @@ def load_quiz(activity_id):
 def load_attempt(attempt_id):
     """The viewer's own attempt, after the checks of its quiz: the module may have been locked or
     the course closed to them since the attempt started."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    # one query puts the attempt, its activity, course and quiz in the session, so the checks below
+    # find them there (three queries fewer on every autosave)
+    row = db.session.execute(
+        select(QuizAttempt, Activity, Course, Quiz).join(Activity, Activity.id == QuizAttempt.quiz_id)
+        .join(Course, Course.id == Activity.course_id).outerjoin(Quiz, Quiz.activity_id == Activity.id)
+        .where(QuizAttempt.id == attempt_id)).first()
+    attempt = row[0] if row is not None else None
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     activity, course, module, quiz, editor = load_quiz(attempt.quiz_id)

@@ -148,8 +148,9 @@ def autosave(attempt_id):
     except ServiceError as err:
         db.session.rollback()
         return jsonify(error={"code": err.code, "message": err.message}), err.status
+    seq = attempt.save_seq  # read before the commit expires it (else one more transaction and query)
     db.session.commit()
-    return jsonify(saved=n, seq=attempt.save_seq)
+    return jsonify(saved=n, seq=seq)
 
 
 @bp.route("/attempt/<int:attempt_id>/summary")

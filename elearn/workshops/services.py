@@ -12,7 +12,8 @@ from sqlalchemy import func, or_, select, update
 
 from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import utcnow
-from ..courses.models import Course, Module, ModuleProgress
+from ..courses import kinds
+from ..courses.models import Activity, Course, Module, ModuleProgress
 from ..courses.services import enrolled_filter, is_enrolled
 from ..extensions import db
 from ..orgs.models import OrgUnit
@@ -367,14 +368,9 @@ def _notify_booked(session, kind):
 
 def sync_posttest(ws):
     """The post-test opens when the last session ends."""
-    from ..quizzes.models import Quiz
-
-    if not ws.posttest_activity_id:
-        return
-    quiz = db.session.get(Quiz, ws.posttest_activity_id)
-    if quiz is not None:
-        quiz.open_at = last_end(ws)
-        db.session.flush()
+    activity = db.session.get(Activity, ws.posttest_activity_id) if ws.posttest_activity_id else None
+    if activity is not None:
+        kinds.get(activity.kind).open_from(activity, last_end(ws))
 
 
 def upcoming_sessions(user, limit=5):
