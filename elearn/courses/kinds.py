@@ -144,9 +144,30 @@ def _unknown(name):
     return k
 
 
+def discover() -> None:
+    """Import every feature package's ``kind`` module (``elearn/<package>/kind.py``), so the registry
+    is complete outside ``create_app`` too (a script or a test that reads course files)."""
+    import importlib
+    import importlib.util
+    import pkgutil
+
+    import elearn
+
+    for info in pkgutil.iter_modules(elearn.__path__):
+        name = f"elearn.{info.name}.kind"
+        if info.ispkg and importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+
+
 def importable() -> dict[str, ActivityKind]:
-    """{import key: kind} for the kinds the curriculum files may name."""
+    """{import key: kind} for the kinds the curriculum files may name (every installed kind)."""
+    if not _discovered:
+        discover()
+        _discovered.append(True)
     return {k.import_key: k for k in KINDS.values() if k.import_key}
+
+
+_discovered = []
 
 
 def graded_kinds() -> list[str]:

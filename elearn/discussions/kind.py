@@ -1,6 +1,8 @@
 """The "discussion" activity kind (``courses.kinds``): a module's discussion that counts toward
 completion. Its page is the module's thread list; its rule "posted" is met by the trainee's first
 visible post (a thread or a reply) in that module's threads. Posting sends ``facts_changed``."""
+from dataclasses import dataclass
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, select
@@ -9,6 +11,25 @@ from ..courses.kinds import ActivityKind, Outcome, Rule, register
 from ..extensions import db
 
 POSTED = "posted"
+#: Time a trainee is expected to spend reading the module's threads and posting, in minutes.
+DEFAULT_MINUTES = 10
+
+
+@dataclass
+class DiscussionSpec:
+    """A ``discussion:`` entry in module.yaml: ``{discussion: slug, title: ..., minutes: 10}``."""
+
+    slug: str
+    title: str
+    minutes: int = DEFAULT_MINUTES
+    completion: str = POSTED
+    kind: str = "discussion"
+
+    def minutes_needed(self) -> int:
+        return self.minutes
+
+    def tally(self) -> dict:
+        return {"discussions": 1}
 
 
 class DiscussionKind(ActivityKind):
@@ -16,6 +37,7 @@ class DiscussionKind(ActivityKind):
     label = _l("Thảo luận")
     rules = (POSTED, Rule.NONE)
     open_verb = None  # opening the list records nothing; posting does
+    import_key = "discussion"
 
     def url(self, activity, course):
         return url_for("discussions.forum", slug=course.slug, module=activity.module_id)
@@ -51,6 +73,24 @@ class DiscussionKind(ActivityKind):
         if fact is None:
             return Outcome()
         return Outcome(completed_at=fact if rule == POSTED else None, times=[fact])
+
+
+    def read_spec(self, reader, folder, module_path, item, slug, line):
+        title = item.get("title")
+        if not isinstance(title, str) or not title.strip():
+            reader.err(module_path, line, "thảo luận cần 'title'")
+            return None
+        minutes = item.get("minutes", DEFAULT_MINUTES)
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0:
+            reader.err(module_path, item.lines.get("minutes", line), "'minutes' phải là số phút nguyên không âm")
+            minutes = DEFAULT_MINUTES
+        return DiscussionSpec(slug, title.strip(), minutes)
+
+    def apply_spec(self, writer, course, module, activity, spec):
+        settings = {"completion": spec.completion, "minutes": spec.minutes}
+        if activity.settings != settings:
+            activity.settings = settings
+            writer.changes += 1
 
 
 DISCUSSION = register(DiscussionKind())

@@ -9,6 +9,7 @@ from elearn.courses.models import Activity
 from elearn.discussions import moderation, services
 from elearn.discussions.loaders import ForumAccess
 from elearn.discussions.models import Attachment, Post
+from tests.courses.conftest import course_dir  # noqa: F401  (a small course tree)
 from tests.discussions.conftest import form_values, login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -69,3 +70,44 @@ def test_the_activity_page_of_a_discussion_leads_to_the_modules_threads(make_app
     resp = mai.get(f"/courses/{forum['a'].slug}/{forum['one'].slug}/thao-luan")
     assert resp.status_code == 302
     assert resp.headers["Location"].endswith(f"/discuss/{forum['a'].slug}?module={forum['one'].id}")
+
+
+def test_a_discussion_in_the_course_files_completes_in_progress_when_the_trainee_posts(db, runner, course_dir,
+                                                                                        make_org, make_user):
+    """End to end: module.yaml names a discussion, the importer makes the activity, and a post in that
+    module's threads marks it complete in the trainee's progress rows (through the signal)."""
+    from elearn.courses.models import ActivityProgress, Course, Module
+    from elearn.courses.services import enrol_org
+
+    module_yaml = course_dir / "thu-nghiem" / "mot" / "module.yaml"
+    module_yaml.write_text(module_yaml.read_text(encoding="utf-8") +
+                           "  - discussion: trao-doi\n    title: Trao đổi về bài một\n", encoding="utf-8")
+    result = runner.invoke(args=["courses", "import", str(course_dir)])
+    assert result.exit_code == 0, result.output
+    act = db.session.scalar(select(Activity).where(Activity.slug == "trao-doi"))
+    assert act.kind == "discussion" and act.settings["completion"] == "posted"
+    course = db.session.scalar(select(Course))
+    province = make_org("Thư viện tỉnh", code="LS")
+    enrol_org(course, province)
+    trainee = make_user("trainee", province)
+    db.session.commit()
+    module = db.session.get(Module, act.module_id)
+    access = ForumAccess(course, moderator=False, writer=True)
+    services.create_thread(trainee, access, title="Ở diễn đàn chung", body="không tính")
+    db.session.commit()
+    row = db.session.scalar(select(ActivityProgress).where(ActivityProgress.activity_id == act.id))
+    assert row is None or row.state != "complete"
+    services.create_thread(trainee, access, module=module, title="Câu hỏi về bài một", body="tính")
+    db.session.commit()
+    row = db.session.scalar(select(ActivityProgress).where(ActivityProgress.activity_id == act.id,
+                                                          ActivityProgress.user_id == trainee.id))
+    assert row is not None and row.state == "complete"
+
+
+def test_a_discussion_entry_without_a_title_is_an_error_with_its_line(course_dir):
+    from elearn.curriculum import reader
+
+    module_yaml = course_dir / "thu-nghiem" / "mot" / "module.yaml"
+    module_yaml.write_text(module_yaml.read_text(encoding="utf-8") + "  - discussion: trao-doi\n", encoding="utf-8")
+    errors = [str(e) for e in reader.read_courses(str(course_dir)).errors]
+    assert any("module.yaml" in e and "thảo luận cần 'title'" in e for e in errors), errors
