@@ -310,7 +310,6 @@ def test_restore_refuses_a_file_that_is_not_a_backup(fresh_target, tmp_path):
 
 @pytest.mark.skipif(bool(TEST_DB_URL), reason="SQLite copy")
 def test_sqlite_copy_that_fails_integrity_check_is_refused(archive, fresh_target, tmp_path):
-
     bad = tmp_path / "sqlite-hong.tar.gz"
     manifest = _manifest(archive)
     with tarfile.open(archive) as tar:
