@@ -29,42 +29,31 @@ anything, refuses a target that is not empty (unless ``force``), restores the da
 backup API into the target file; PostgreSQL: ``pg_restore --single-transaction``), moves the uploads
 into place, and finally counts the rows of the restored database against the manifest.
 """
-import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
 import time
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from flask import current_app
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from ..extensions import db
+from .archive import (
+    DB_FILES, FORMAT, FORMAT_VERSION, IGNORED_TABLES, MANIFEST, UPLOADS, BackupError, add_file,
+    checksum_mismatches, count_mismatches, extract_archive, fsync_dir, sha256_file, target_path,
+)
+from .postgresql import dump_postgresql, find_tool, pg_connection_args, pg_counts, restore_postgresql
+from .sqlite import check_sqlite_file, dump_sqlite, restore_sqlite, sqlite_counts
+from .uploads import files_under, place_uploads, upload_files, uploads_root
 
-FORMAT = "elearn-backup"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-DB_FILES = {"sqlite": "database.sqlite", "postgresql": "database.dump"}
-UPLOADS = "uploads"
-CHUNK = 1024 * 1024
-PART_RE = re.compile(r"\.upload-.*\.part")
-# a path component of a file under uploads/: generated names and subdirectory names only
-_COMPONENT_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")  # never "." or ".." or hidden
-IGNORED_TABLES = {"alembic_version"}  # a migrated but empty database still counts as empty
-MAX_MEMBERS = 1_000_000
-
-
-class BackupError(Exception):
-    """A backup or restore that cannot go on; the message (Vietnamese) says why and what to do."""
+# imported by the CLI and the tests from here
+__all__ = ["BackupError", "BackupResult", "RestoreReport", "checksum_mismatches", "count_mismatches",
+           "create_backup", "find_tool", "pg_connection_args", "restore_backup", "target_path"]
 
 
 @dataclass
@@ -99,233 +88,6 @@ def _dialect() -> str:
     return name
 
 
-def _uploads_root() -> str:
-    return os.path.join(current_app.instance_path, UPLOADS)
-
-
-def _sha256_file(path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
-def _fsync_dir(path):
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _quote(name: str) -> str:
-    return db.engine.dialect.identifier_preparer.quote(name)
-
-
-def find_tool(name: str) -> str:
-    """Absolute path of a PostgreSQL client program on PATH, or a clear error."""
-    found = shutil.which(name)
-    if not found:
-        raise BackupError(f"Không tìm thấy chương trình {name} trên PATH. Hãy cài gói PostgreSQL client "
-                          f"(ví dụ postgresql-client) cùng phiên bản chính với máy chủ, hoặc thêm thư mục "
-                          f"chứa {name} vào PATH.")
-    return found
-
-
-def pg_connection_args(uri: str, environ=None) -> tuple[list[str], dict]:
-    """Command-line options and environment for pg_dump/pg_restore from a SQLAlchemy URL.
-
-    Host, port, user and database go on the command line; the password only in PGPASSWORD (the
-    command line of a process is visible to every user of the machine through ``ps``).
-    """
-    url = make_url(uri)
-    env = dict(os.environ if environ is None else environ)
-    args = ["--no-password"]  # never wait for a prompt (cron): no password means a clear error
-    host = url.host or url.query.get("host")
-    if isinstance(host, tuple):
-        host = host[0]
-    if host:
-        args += ["--host", host]
-    if url.port:
-        args += ["--port", str(url.port)]
-    if url.username:
-        args += ["--username", url.username]
-    if url.password is not None:
-        env["PGPASSWORD"] = str(url.password)
-    for key, var in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT"),
-                     ("sslcert", "PGSSLCERT"), ("sslkey", "PGSSLKEY")):
-        value = url.query.get(key)
-        if value:
-            env[var] = value if isinstance(value, str) else value[0]
-    if not url.database:
-        raise BackupError("Địa chỉ cơ sở dữ liệu PostgreSQL không có tên cơ sở dữ liệu.")
-    args += ["--dbname", url.database]
-    return args, env
-
-
-def _run(argv, env, what):
-    try:
-        proc = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False)
-    except OSError as exc:
-        raise BackupError(f"Không chạy được {what}: {exc}") from exc
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()
-        raise BackupError(f"{what} thất bại (mã {proc.returncode}): {err}")
-    return proc
-
-
-# --- counting -----------------------------------------------------------------------------------------
-
-def _sqlite_tables(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-
-
-def _sqlite_counts(path: str) -> dict:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return {t: conn.execute(f'SELECT count(*) FROM "{t.replace(chr(34), chr(34) * 2)}"').fetchone()[0]
-                for t in _sqlite_tables(conn)}
-    finally:
-        conn.close()
-
-
-def _pg_counts(conn) -> dict:
-    tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                               "ORDER BY tablename")).scalars().all()
-    return {t: conn.execute(text(f"SELECT count(*) FROM {_quote(t)}")).scalar_one() for t in tables}
-
-
-def _check_sqlite_file(path: str):
-    """PRAGMA integrity_check on a database file; a BackupError when it is not "ok"."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"Bản sao cơ sở dữ liệu bị hỏng: {exc}") from exc
-    if rows != ["ok"]:
-        raise BackupError("Bản sao cơ sở dữ liệu không qua kiểm tra toàn vẹn (PRAGMA integrity_check): "
-                          + "; ".join(rows[:10]))
-
-
-# --- backup -------------------------------------------------------------------------------------------
-
-def target_path(path: str, now: datetime | None = None) -> str:
-    """The archive's path: PATH itself, or a dated name inside PATH when PATH is a folder."""
-    if os.path.isdir(path):
-        stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S")
-        return os.path.join(path, f"elearn-backup-{stamp}.tar.gz")
-    return path
-
-
-def _dump_sqlite(workdir: str) -> tuple[str, dict, str | None]:
-    source_path = db.engine.url.database
-    if not source_path or source_path == ":memory:" or source_path.startswith("file:"):
-        raise BackupError("Chỉ sao lưu được cơ sở dữ liệu SQLite nằm trong một tệp.")
-    out = os.path.join(workdir, DB_FILES["sqlite"])
-    src = sqlite3.connect(source_path, timeout=60)
-    try:
-        src.execute("PRAGMA busy_timeout=60000")
-        dst = sqlite3.connect(out)
-        try:
-            # pages=-1: the whole database in one step, i.e. one read transaction. With WAL, writers
-            # go on meanwhile and the copy is the database as of that moment. (A step-by-step copy
-            # restarts whenever another connection writes, and never ends under steady writes.)
-            src.backup(dst, pages=-1)
-            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file in the archive
-        finally:
-            dst.close()
-    except sqlite3.Error as exc:
-        raise BackupError(f"Không sao chép được cơ sở dữ liệu SQLite: {exc}") from exc
-    finally:
-        src.close()
-    _check_sqlite_file(out)
-    counts, revision = _sqlite_counts(out), None
-    if "alembic_version" in counts:
-        conn = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
-        try:
-            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
-    return out, counts, revision[0] if revision else None
-
-
-def _dump_postgresql(workdir: str) -> tuple[str, dict, str | None]:
-    pg_dump = find_tool("pg_dump")
-    out = os.path.join(workdir, DB_FILES["postgresql"])
-    args, env = pg_connection_args(db.engine.url.render_as_string(hide_password=False))
-    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
-        conn.execute(text("SET TRANSACTION READ ONLY"))
-        snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-        counts = _pg_counts(conn)  # the same snapshot pg_dump reads
-        revision = (conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-                    if "alembic_version" in counts else None)
-        _run([pg_dump, "--format=custom", "--file", out, "--snapshot", snapshot, *args], env, "pg_dump")
-        conn.rollback()
-    return out, counts, revision
-
-
-def _upload_files(root: str):
-    """(archive name, absolute path) of every stored file under ``root``, sorted, without .part files;
-    and the names left out because they are not names the app makes (a restore would refuse them)."""
-    out, skipped = [], []
-    if not os.path.isdir(root):
-        return out, skipped
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
-            if PART_RE.fullmatch(name) or not os.path.isfile(full) or os.path.islink(full):
-                continue
-            name = f"{UPLOADS}/" + os.path.relpath(full, root).replace(os.sep, "/")
-            (out if _member_name_ok(name) else skipped).append((name, full))
-    return out, [name for name, _ in skipped]
-
-
-class _HashingReader(io.RawIOBase):
-    """Reads a file for tarfile and hashes exactly the bytes that went into the archive."""
-
-    def __init__(self, fh):
-        self.fh, self.digest, self.size = fh, hashlib.sha256(), 0
-
-    def readable(self):
-        return True
-
-    def read(self, n=-1):
-        data = self.fh.read(n)
-        self.digest.update(data)
-        self.size += len(data)
-        return data
-
-
-def _add_file(tar: tarfile.TarFile, name: str, path: str, mtime: float | None = None) -> dict | None:
-    try:
-        fh = open(path, "rb")
-    except FileNotFoundError:
-        return None  # an upload deleted while the backup ran: it is no longer part of the data
-    with fh:
-        st = os.fstat(fh.fileno())
-        info = tarfile.TarInfo(name)
-        info.size = st.st_size
-        info.mtime = int(mtime if mtime is not None else st.st_mtime)
-        info.mode = 0o644
-        reader = _HashingReader(fh)
-        tar.addfile(info, reader)
-        if reader.size != st.st_size:
-            raise BackupError(f"Tệp {name} thay đổi trong khi sao lưu; hãy chạy lại.")
-        return {"sha256": reader.digest.hexdigest(), "size": reader.size}
-
-
 def create_backup(path: str, *, now: datetime | None = None) -> BackupResult:
     """Write a consistent backup of the database and the uploads to ``path`` (see the module doc)."""
     started = time.monotonic()
@@ -337,7 +99,7 @@ def create_backup(path: str, *, now: datetime | None = None) -> BackupResult:
         raise BackupError(f"Thư mục {folder} không tồn tại.")
     if os.path.exists(final):
         raise BackupError(f"{final} đã có; hãy chọn tên khác (bản sao lưu cũ không bị ghi đè).")
-    uploads = os.path.realpath(_uploads_root())
+    uploads = os.path.realpath(uploads_root())
     if os.path.commonpath([os.path.realpath(folder), uploads]) == uploads:
         raise BackupError("Không ghi bản sao lưu vào thư mục tải lên (instance/uploads); hãy chọn thư mục khác.")
     if not os.access(folder, os.W_OK):
@@ -347,17 +109,17 @@ def create_backup(path: str, *, now: datetime | None = None) -> BackupResult:
     fd, partial = tempfile.mkstemp(prefix=f".{os.path.basename(final)}.partial-", dir=folder)
     try:
         if dialect == "sqlite":
-            db_file, counts, revision = _dump_sqlite(work)
+            db_file, counts, revision = dump_sqlite(work)
         else:
-            db_file, counts, revision = _dump_postgresql(work)
+            db_file, counts, revision = dump_postgresql(work)
         files = {}
         with os.fdopen(fd, "wb") as raw:
             fd = None
             with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar:
-                files[DB_FILES[dialect]] = _add_file(tar, DB_FILES[dialect], db_file, now.timestamp())
-                uploads, skipped = _upload_files(_uploads_root())
+                files[DB_FILES[dialect]] = add_file(tar, DB_FILES[dialect], db_file, now.timestamp())
+                uploads, skipped = upload_files(uploads_root())
                 for name, full in uploads:
-                    entry = _add_file(tar, name, full)
+                    entry = add_file(tar, name, full)
                     if entry is not None:
                         files[name] = entry
                 manifest = {
@@ -377,7 +139,7 @@ def create_backup(path: str, *, now: datetime | None = None) -> BackupResult:
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(partial, final)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except BaseException:
         if fd is not None:
             os.close(fd)
@@ -392,93 +154,6 @@ def create_backup(path: str, *, now: datetime | None = None) -> BackupResult:
                         time.monotonic() - started, skipped)
 
 
-# --- reading an archive -------------------------------------------------------------------------------
-
-def _member_name_ok(name: str) -> bool:
-    if name in (MANIFEST, *DB_FILES.values()):
-        return True
-    parts = name.split("/")
-    return (len(parts) >= 3 and parts[0] == UPLOADS
-            and all(_COMPONENT_RE.fullmatch(p) and p not in (".", "..") for p in parts[1:]))
-
-
-def _extract(path: str, dest: str) -> tuple[dict, dict]:
-    """Extract ``path`` into ``dest`` (checking every member name) and return (manifest, {name: entry})."""
-    seen, manifest = {}, None
-    try:
-        with tarfile.open(path, mode="r:*") as tar:
-            for count, member in enumerate(tar, 1):
-                if count > MAX_MEMBERS:
-                    raise BackupError("Tệp sao lưu có quá nhiều mục.")
-                if member.isdir():
-                    continue
-                if not member.isfile() or not _member_name_ok(member.name) or member.name in seen:
-                    raise BackupError(f"Tệp sao lưu có mục không hợp lệ: {member.name!r}.")
-                src = tar.extractfile(member)
-                if member.name == MANIFEST:
-                    if member.size > 64 * 1024 * 1024:
-                        raise BackupError("manifest.json quá lớn.")
-                    try:
-                        manifest = json.loads(src.read().decode("utf-8"))
-                    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                        raise BackupError(f"manifest.json không đọc được: {exc}") from exc
-                    seen[MANIFEST] = None
-                    continue
-                target = os.path.join(dest, *member.name.split("/"))
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                digest, size = hashlib.sha256(), 0
-                with open(target, "xb") as out:
-                    while chunk := src.read(CHUNK):
-                        digest.update(chunk)
-                        size += len(chunk)
-                        out.write(chunk)
-                seen[member.name] = {"sha256": digest.hexdigest(), "size": size}
-    except BackupError:
-        raise
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        raise BackupError(f"Tệp sao lưu {path} bị hỏng hoặc không đọc được: {exc}") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"{path} không phải tệp sao lưu của ứng dụng (thiếu hoặc sai manifest.json).")
-    if manifest.get("version") != FORMAT_VERSION:
-        raise BackupError(f"Phiên bản tệp sao lưu {manifest.get('version')!r} không được hỗ trợ.")
-    if manifest.get("dialect") not in DB_FILES or not isinstance(manifest.get("files"), dict) \
-            or not isinstance(manifest.get("tables"), dict):
-        raise BackupError("manifest.json thiếu thông tin (dialect, files, tables).")
-    seen.pop(MANIFEST, None)
-    return manifest, seen
-
-
-def checksum_mismatches(manifest: dict, found: dict) -> list[str]:
-    """Differences between the files the manifest lists and the files the archive holds."""
-    out = []
-    expected = manifest["files"]
-    for name in sorted(set(expected) | set(found)):
-        want, got = expected.get(name), found.get(name)
-        if got is None:
-            out.append(f"thiếu tệp {name}")
-        elif want is None:
-            out.append(f"tệp {name} không có trong manifest")
-        elif not isinstance(want, dict) or want.get("sha256") != got["sha256"] or want.get("size") != got["size"]:
-            listed = want.get("sha256") if isinstance(want, dict) else want
-            out.append(f"tệp {name}: SHA-256 không khớp (manifest {listed}, thực tế {got['sha256']})")
-    if manifest["database"] not in found:
-        out.append(f"thiếu tệp cơ sở dữ liệu {manifest['database']}")
-    return out
-
-
-def count_mismatches(expected: dict, actual: dict) -> list[str]:
-    out = []
-    for table in sorted(set(expected) | set(actual)):
-        if table not in actual:
-            out.append(f"bảng {table}: không có sau khi khôi phục (manifest {expected[table]} dòng)")
-        elif table not in expected:
-            out.append(f"bảng {table}: có trong cơ sở dữ liệu đích nhưng không có trong bản sao lưu "
-                       f"({actual[table]} dòng)")
-        elif actual[table] != expected[table]:
-            out.append(f"bảng {table}: {actual[table]} dòng, manifest ghi {expected[table]}")
-    return out
-
-
 # --- restore ------------------------------------------------------------------------------------------
 
 def _target_rows() -> dict:
@@ -489,72 +164,14 @@ def _target_rows() -> dict:
         if not path or not os.path.exists(path) or os.path.getsize(path) == 0:
             return {}
         try:
-            counts = _sqlite_counts(path)
+            counts = sqlite_counts(path)
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"{path} không phải cơ sở dữ liệu SQLite đọc được: {exc}") from exc
         return {t: n for t, n in counts.items() if t not in IGNORED_TABLES}
     with db.engine.connect() as conn:
-        counts = _pg_counts(conn)
+        counts = pg_counts(conn)
         conn.rollback()
     return {t: n for t, n in counts.items() if t not in IGNORED_TABLES}
-
-
-def _files_under(root: str) -> list[str]:
-    out = []
-    if os.path.isdir(root):
-        for dirpath, _dirs, filenames in os.walk(root):
-            out += [os.path.join(dirpath, n) for n in filenames]
-    return out
-
-
-def _restore_sqlite(db_file: str):
-    target = db.engine.url.database
-    if not target or target == ":memory:" or target.startswith("file:"):
-        raise BackupError("Chỉ khôi phục được vào cơ sở dữ liệu SQLite nằm trong một tệp.")
-    db.session.remove()
-    db.engine.dispose()
-    os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-    src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(target, timeout=60)
-        try:
-            # The backup API replaces the target's content in one write transaction: either all of
-            # it or, if interrupted, none; it also copes with a target in WAL mode.
-            src.backup(dst, pages=-1)
-        finally:
-            dst.close()
-    except sqlite3.Error as exc:
-        raise BackupError(f"Không ghi được vào cơ sở dữ liệu SQLite {target}: {exc}") from exc
-    finally:
-        src.close()
-
-
-def _restore_postgresql(dump_file: str):
-    pg_restore = find_tool("pg_restore")
-    args, env = pg_connection_args(db.engine.url.render_as_string(hide_password=False))
-    db.session.remove()
-    db.engine.dispose()
-    _run([pg_restore, "--no-owner", "--no-privileges", "--clean", "--if-exists", "--single-transaction",
-          "--exit-on-error", *args, dump_file], env, "pg_restore")
-
-
-def _place_uploads(staged: str, now: datetime) -> str | None:
-    """Move the restored uploads into ``instance/uploads``; a non-empty old one is kept aside."""
-    root = _uploads_root()
-    kept = None
-    if os.path.isdir(root):
-        if _files_under(root):
-            kept = f"{root}.before-restore-{now.strftime('%Y%m%d-%H%M%S')}"
-            os.rename(root, kept)
-        else:
-            shutil.rmtree(root)
-    elif os.path.lexists(root):
-        raise BackupError(f"{root} không phải thư mục.")
-    if os.path.isdir(staged):
-        os.rename(staged, root)
-    else:
-        os.makedirs(root)
-    return kept
 
 
 def restore_backup(path: str, *, force: bool = False, now: datetime | None = None) -> RestoreReport:
@@ -570,7 +187,7 @@ def restore_backup(path: str, *, force: bool = False, now: datetime | None = Non
     dialect = _dialect()
     work = tempfile.mkdtemp(prefix=".elearn-restore-", dir=current_app.instance_path)
     try:
-        manifest, found = _extract(path, work)
+        manifest, found = extract_archive(path, work)
         if manifest["dialect"] != dialect:
             names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
             raise BackupError(f"Bản sao lưu là của {names[manifest['dialect']]}, còn cơ sở dữ liệu đích là "
@@ -583,7 +200,7 @@ def restore_backup(path: str, *, force: bool = False, now: datetime | None = Non
                               + "\n- ".join(problems))
         db_file = os.path.join(work, manifest["database"])
         if dialect == "sqlite":
-            _check_sqlite_file(db_file)
+            check_sqlite_file(db_file)
 
         if not force:
             rows = {t: n for t, n in _target_rows().items() if n}
@@ -591,28 +208,28 @@ def restore_backup(path: str, *, force: bool = False, now: datetime | None = Non
                 listing = ", ".join(f"{t} ({n})" for t, n in sorted(rows.items())[:8])
                 raise BackupError("Cơ sở dữ liệu đích đã có dữ liệu: " + listing + ". Chỉ khôi phục vào một "
                                   "cài đặt trống; dùng --force để ghi đè.")
-            existing = _files_under(_uploads_root())
+            existing = files_under(uploads_root())
             if existing:
-                raise BackupError(f"Thư mục tải lên {_uploads_root()} đã có {len(existing)} tệp. Chỉ khôi phục "
+                raise BackupError(f"Thư mục tải lên {uploads_root()} đã có {len(existing)} tệp. Chỉ khôi phục "
                                   "vào một cài đặt trống; dùng --force (thư mục cũ được giữ lại bên cạnh).")
 
         if dialect == "sqlite":
-            _restore_sqlite(db_file)
+            restore_sqlite(db_file)
         else:
-            _restore_postgresql(db_file)
+            restore_postgresql(db_file)
         try:
-            _place_uploads(os.path.join(work, UPLOADS), now)
+            place_uploads(os.path.join(work, UPLOADS), now)
         except OSError as exc:
             raise BackupError(f"Đã khôi phục cơ sở dữ liệu nhưng không đặt được thư mục tải lên vào "
-                              f"{_uploads_root()}: {exc}") from exc
+                              f"{uploads_root()}: {exc}") from exc
 
         if dialect == "sqlite":
-            actual = _sqlite_counts(db.engine.url.database)
+            actual = sqlite_counts(db.engine.url.database)
         else:
             with db.engine.connect() as conn:
-                actual = _pg_counts(conn)
+                actual = pg_counts(conn)
                 conn.rollback()
-        restored_files = {name: _sha256_file(os.path.join(current_app.instance_path, *name.split("/")))
+        restored_files = {name: sha256_file(os.path.join(current_app.instance_path, *name.split("/")))
                           for name in found if name.startswith(UPLOADS + "/")}
         mismatches = count_mismatches(manifest["tables"], actual)
         for name, (sha, size) in sorted(restored_files.items()):

@@ -2,6 +2,7 @@
 into a fresh database: every attempt committed before the backup began is there, and the manifest's
 counts and checksums match. Runs on SQLite and, with ELEARN_TEST_DATABASE_URL, on PostgreSQL (pg_dump
 and pg_restore into a second database)."""
+import hashlib
 import io
 import json
 import os
@@ -81,7 +82,7 @@ def test_backup_while_20_writers_commit_restores_every_attempt_committed_before_
     # The backup is real; only its pace is set: once the database is copied, it holds its archive open
     # until 3 more attempts have been committed, so the writers provably commit while a backup runs
     # (on a loaded machine a small backup could otherwise finish between two commits).
-    real_add, overlap = backup._add_file, []
+    real_add, overlap = backup.add_file, []
 
     def add_file_while_writers_commit(tar, name, path, mtime=None):
         if name.startswith("uploads/") and not overlap:
@@ -91,7 +92,7 @@ def test_backup_while_20_writers_commit_restores_every_attempt_committed_before_
             overlap.append(len(committed) >= target)
         return real_add(tar, name, path, mtime)
 
-    monkeypatch.setattr(backup, "_add_file", add_file_while_writers_commit)
+    monkeypatch.setattr(backup, "add_file", add_file_while_writers_commit)
     threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
     for t in threads:
         t.start()
@@ -133,7 +134,7 @@ def test_backup_while_20_writers_commit_restores_every_attempt_committed_before_
     assert len(upload_entries) == 23
     for name, entry in upload_entries.items():
         with open(os.path.join(fresh_target.instance_path, name), "rb") as fh:
-            assert backup.hashlib.sha256(fh.read()).hexdigest() == entry["sha256"]
+            assert hashlib.sha256(fh.read()).hexdigest() == entry["sha256"]
     assert sorted(os.listdir(os.path.join(uploads, "materials"))) == sorted(
         os.listdir(os.path.join(src.instance_path, "uploads", "materials")))
 
@@ -144,7 +145,7 @@ def test_backup_is_written_under_a_temporary_name_and_renamed_only_when_complete
     target = tmp_path / "out" / "sao-luu.tar.gz"
     target.parent.mkdir()
     seen = []
-    real_add = backup._add_file
+    real_add = backup.add_file
 
     def add_then_fail(tar, name, path, mtime=None):
         entry = real_add(tar, name, path, mtime)
@@ -153,7 +154,7 @@ def test_backup_is_written_under_a_temporary_name_and_renamed_only_when_complete
             raise OSError("đĩa đầy")  # the backup dies half-way through the uploads
         return entry
 
-    monkeypatch.setattr(backup, "_add_file", add_then_fail)
+    monkeypatch.setattr(backup, "add_file", add_then_fail)
     with pytest.raises(OSError):
         with src.app_context():
             backup.create_backup(str(target))
@@ -309,8 +310,6 @@ def test_restore_refuses_a_file_that_is_not_a_backup(fresh_target, tmp_path):
 
 @pytest.mark.skipif(bool(TEST_DB_URL), reason="SQLite copy")
 def test_sqlite_copy_that_fails_integrity_check_is_refused(archive, fresh_target, tmp_path):
-    import hashlib
-
     bad = tmp_path / "sqlite-hong.tar.gz"
     manifest = _manifest(archive)
     with tarfile.open(archive) as tar:
