@@ -283,14 +283,13 @@ def thread_posts(access, thread):
 
 def new_since_last_visit(user, access) -> int:
     """Posts by others in the threads the user may see in ``access.course``, newer than their last
-    visit to its forum (all of them before a first visit)."""
-    seen = db.session.scalar(select(ForumVisit.seen_at).where(ForumVisit.user_id == user.id,
-                                                              ForumVisit.course_id == access.course.id))
+    visit to its forum (all of them before a first visit). One statement: the visit is a subquery."""
+    seen = select(ForumVisit.seen_at).where(ForumVisit.user_id == user.id,
+                                            ForumVisit.course_id == access.course.id).scalar_subquery()
     stmt = select(func.count(Post.id)).join(Thread, Post.thread_id == Thread.id).where(
         visible_condition(access), Post.hidden == false(),
-        or_(Post.author_id.is_(None), Post.author_id != user.id))
-    if seen is not None:
-        stmt = stmt.where(Post.created_at > seen)
+        or_(Post.author_id.is_(None), Post.author_id != user.id),
+        or_(seen.is_(None), Post.created_at > seen))
     return db.session.scalar(stmt) or 0
 
 
