@@ -19,4 +19,12 @@ def want_write() -> None:
         return
     g.db_writes = True
     if db.engine.dialect.name == "sqlite" and db.session().in_transaction():
-        db.session.commit()
+        # Keep what the request has read (the user, the course, the activity): on PostgreSQL nothing
+        # is committed here and those objects stay as read; expiring them made SQLite read each one
+        # again inside the write transaction (three statements on every lesson view).
+        session = db.session()
+        keep, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = keep

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from ..auth.permissions import is_learner, oversees_units
 from ..courses import loaders as course_loaders
+from ..courses import outline_cache
 from ..courses import services as courses
 from ..courses.models import Course
 from ..extensions import db
@@ -35,8 +36,10 @@ class ForumAccess:
 
     def module_states(self):
         if self._states is None:
-            outline = courses.load_outline(self.course, include_unpublished=self.moderator)
-            self._states = courses.module_states(current_user, self.course, outline)
+            # the cached outline (frozen data: the pages use a module's id and title only); the
+            # states only, not which activities the viewer did (one query less per forum)
+            outline = outline_cache.outline(self.course, include_unpublished=self.moderator)
+            self._states = courses.module_states(current_user, self.course, outline, done=False)
         return self._states
 
     def modules(self) -> dict:
@@ -46,10 +49,19 @@ class ForumAccess:
     def workshops(self) -> dict:
         """{id: workshop} of the course's workshops the viewer may see."""
         if self._workshops is None:
-            from ..workshops.services import visible_workshops
-
-            self._workshops = {w.id: w for w in visible_workshops(current_user) if w.course_id == self.course.id}
+            self._workshops = {w.id: w for w in _visible_workshops() if w.course_id == self.course.id}
         return self._workshops
+
+
+def _visible_workshops():
+    """The viewer's visible workshops, read once per request (the dashboard asks for each course)."""
+    from ..workshops.services import visible_workshops
+
+    key = ("forum_workshops", current_user.id)
+    if g.get("_forum_workshops_key") != key:
+        g._forum_workshops = visible_workshops(current_user)
+        g._forum_workshops_key = key
+    return g._forum_workshops
 
 
 def forum_access(course: Course | None) -> ForumAccess:

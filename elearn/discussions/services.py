@@ -283,15 +283,28 @@ def thread_posts(access, thread):
 
 def new_since_last_visit(user, access) -> int:
     """Posts by others in the threads the user may see in ``access.course``, newer than their last
-    visit to its forum (all of them before a first visit)."""
-    seen = db.session.scalar(select(ForumVisit.seen_at).where(ForumVisit.user_id == user.id,
-                                                              ForumVisit.course_id == access.course.id))
+    visit to its forum (all of them before a first visit). One statement: the visit is a subquery."""
+    seen = select(ForumVisit.seen_at).where(ForumVisit.user_id == user.id,
+                                            ForumVisit.course_id == access.course.id).scalar_subquery()
     stmt = select(func.count(Post.id)).join(Thread, Post.thread_id == Thread.id).where(
         visible_condition(access), Post.hidden == false(),
-        or_(Post.author_id.is_(None), Post.author_id != user.id))
-    if seen is not None:
-        stmt = stmt.where(Post.created_at > seen)
+        or_(Post.author_id.is_(None), Post.author_id != user.id),
+        or_(seen.is_(None), Post.created_at > seen))
     return db.session.scalar(stmt) or 0
+
+
+def courses_with_new_posts(user, course_ids) -> set[int]:
+    """Of ``course_ids``, those with a visible post by others newer than the user's last visit to
+    their forum: a superset of where ``new_since_last_visit`` finds any (it also hides the posts of
+    modules and workshops the user may not see)."""
+    if not course_ids:
+        return set()
+    seen = select(ForumVisit.seen_at).where(ForumVisit.user_id == user.id,
+                                            ForumVisit.course_id == Thread.course_id).scalar_subquery()
+    return set(db.session.scalars(select(Thread.course_id).distinct().join(Post, Post.thread_id == Thread.id).where(
+        Thread.course_id.in_(course_ids), Thread.hidden == false(), Post.hidden == false(),
+        or_(Post.author_id.is_(None), Post.author_id != user.id),
+        or_(seen.is_(None), Post.created_at > seen))))
 
 
 def unanswered_count(access) -> int:
