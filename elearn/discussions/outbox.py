@@ -12,17 +12,16 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import false, or_, select, update
+from sqlalchemy import false, or_, select
 
 from ..auth.models import User
-from ..core.mail import MailError, external_url, send_mail
+from ..core import outbox as core_outbox
+from ..core.mail import external_url
 from ..core.timeutil import format_datetime, local_midnight_utc, to_local, utcnow
 from ..extensions import db
 from .loaders import can_read
 from .models import ForumMail, Post, Subscription, Thread
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
-MAX_ATTEMPTS = 12
 
 
 def _scopes(thread):
@@ -73,15 +72,6 @@ def queue_digests(now=None) -> int:
     return n
 
 
-def _claim(mail_id, now) -> bool:
-    return db.session.execute(
-        update(ForumMail).where(ForumMail.id == mail_id, or_(
-            ForumMail.status == "pending",
-            (ForumMail.status == "sending") & (ForumMail.claimed_at < now - CLAIM_TIMEOUT)))
-        .values(status="sending", claimed_at=now).execution_options(synchronize_session=False)
-    ).rowcount == 1
-
-
 def _readable_posts(user, post_ids):
     out = []
     for pid in post_ids:
@@ -120,39 +110,16 @@ def message(mail, user, items):
     return subject, hello + "\n\n" + intro + "\n\n" + sep.join(parts) + "\n\n" + footer + "\n"
 
 
+def _compose(mail):
+    user = db.session.get(User, mail.user_id)
+    items = _readable_posts(user, mail.post_ids or []) if user is not None and user.is_active else []
+    if not items:  # nothing this reader may still see (hidden, moved, left the course)
+        return None
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject, body = message(mail, user, items)
+    return user.email, subject, body
+
+
 def send_due(now=None) -> dict:
-    now = now or utcnow()
-    stats = {"sent": 0, "failed": 0, "dropped": 0}
-    due = db.session.scalars(select(ForumMail.id).where(or_(
-        (ForumMail.status == "pending") & (ForumMail.next_try_at <= now),
-        (ForumMail.status == "sending") & (ForumMail.claimed_at < now - CLAIM_TIMEOUT),
-    )).order_by(ForumMail.id)).all()
-    db.session.commit()
-    for mail_id in due:
-        if not _claim(mail_id, now):
-            db.session.rollback()
-            continue
-        db.session.commit()
-        mail = db.session.get(ForumMail, mail_id)
-        user = db.session.get(User, mail.user_id)
-        items = _readable_posts(user, mail.post_ids or []) if user is not None and user.is_active else []
-        if not items:  # nothing this reader may still see (hidden, moved, left the course)
-            mail.status = "dropped"
-            stats["dropped"] += 1
-            db.session.commit()
-            continue
-        try:
-            with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-                subject, body = message(mail, user, items)
-            send_mail(user.email, subject, body)
-        except MailError as exc:
-            mail.attempts += 1
-            mail.last_error = str(exc)[:500]
-            mail.status = "dropped" if mail.attempts >= MAX_ATTEMPTS else "pending"
-            mail.next_try_at = now + timedelta(minutes=5 * 2 ** min(mail.attempts, 8))
-            stats["failed"] += 1
-        else:
-            mail.status, mail.sent_at, mail.attempts = "sent", utcnow(), mail.attempts + 1
-            stats["sent"] += 1
-        db.session.commit()
-    return stats
+    """Send the due follower mail (``core.outbox``): {"sent", "failed", "dropped"}."""
+    return core_outbox.send_due(ForumMail, _compose, now)

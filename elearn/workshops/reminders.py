@@ -12,20 +12,19 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 
 from ..auth.models import User
-from ..core.mail import MailError, external_url, send_mail
+from ..core import outbox
+from ..core.mail import external_url
 from ..core.timeutil import format_datetime, utcnow
 from ..extensions import db
 from .ical import CalSession, build_calendar
 from .models import Registration, Reminder, Workshop, WorkshopSession
 from .permissions import can_approve
 from .states import RegStatus, SessionStatus, WorkshopStatus
-from .services import _queue
+from .services import queue_reminder
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
-MAX_ATTEMPTS = 12
 
 
 def queue_due(now=None) -> int:
@@ -44,7 +43,7 @@ def queue_due(now=None) -> int:
             key = f"{kind}:{s.id}:{user_id}:{s.starts_at:%Y%m%d%H%M}"
             before = db.session.scalar(select(Reminder.id).where(Reminder.key == key))
             if before is None:
-                _queue(kind, key, user_id, ws, s.id)
+                queue_reminder(kind, key, user_id, ws, s.id)
                 n += 1
     db.session.commit()
     return n
@@ -114,44 +113,17 @@ def _approval_message(rem, approver, ws, when):
     return _("Cần duyệt đăng ký: %(t)s", t=ws.title), body, []
 
 
-def _claim(rem_id, now) -> bool:
-    return db.session.execute(
-        update(Reminder).where(Reminder.id == rem_id,
-                               or_(Reminder.status == "pending",
-                                   (Reminder.status == "sending") & (Reminder.claimed_at < now - CLAIM_TIMEOUT)))
-        .values(status="sending", claimed_at=now).execution_options(synchronize_session=False)
-    ).rowcount == 1
+def _compose(rem):
+    user = db.session.get(User, rem.user_id)
+    ws = db.session.get(Workshop, rem.workshop_id)
+    session = db.session.get(WorkshopSession, rem.session_id) if rem.session_id else None
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject, body, attach = _message(rem, user, ws, session)
+    return user.email, subject, body, attach
 
 
 def send_due(now=None) -> dict:
-    now = now or utcnow()
-    stats = {"sent": 0, "failed": 0}
-    due = db.session.scalars(select(Reminder.id).where(or_(
-        (Reminder.status == "pending") & (Reminder.next_try_at <= now),
-        (Reminder.status == "sending") & (Reminder.claimed_at < now - CLAIM_TIMEOUT),
-    )).order_by(Reminder.id)).all()
-    db.session.commit()
-    for rem_id in due:
-        if not _claim(rem_id, now):
-            db.session.rollback()
-            continue
-        db.session.commit()
-        rem = db.session.get(Reminder, rem_id)
-        user = db.session.get(User, rem.user_id)
-        ws = db.session.get(Workshop, rem.workshop_id)
-        session = db.session.get(WorkshopSession, rem.session_id) if rem.session_id else None
-        try:
-            with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-                subject, body, attach = _message(rem, user, ws, session)
-            send_mail(user.email, subject, body, attach)
-        except MailError as exc:
-            rem.attempts += 1
-            rem.last_error = str(exc)[:500]
-            rem.status = "dropped" if rem.attempts >= MAX_ATTEMPTS else "pending"
-            rem.next_try_at = now + timedelta(minutes=5 * 2 ** min(rem.attempts, 8))
-            stats["failed"] += 1
-        else:
-            rem.status, rem.sent_at, rem.attempts = "sent", utcnow(), rem.attempts + 1
-            stats["sent"] += 1
-        db.session.commit()
+    """Send the due reminders (``core.outbox``): {"sent": n, "failed": n}."""
+    stats = outbox.send_due(Reminder, _compose, now)
+    stats.pop("dropped")  # a reminder is never dropped before it is tried
     return stats

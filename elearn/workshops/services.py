@@ -150,7 +150,7 @@ def _set_status(reg, status, by=None, note="", now=None):
     return event
 
 
-def _queue(kind, key, user_id, ws, session_id=None, when=None):
+def queue_reminder(kind, key, user_id, ws, session_id=None, when=None):
     """Put a reminder in the outbox once (the key is unique)."""
     if db.session.scalar(select(Reminder.id).where(Reminder.key == key)):
         return
@@ -162,10 +162,10 @@ def _queue(kind, key, user_id, ws, session_id=None, when=None):
 def _book_or_waitlist(reg, ws, by=None, now=None):
     if booked_count(ws) < ws.capacity:
         event = _set_status(reg, RegStatus.BOOKED, by, now=now)
-        _queue("booked", f"booked:{event.id}", reg.user_id, ws)
+        queue_reminder("booked", f"booked:{event.id}", reg.user_id, ws)
     else:
         event = _set_status(reg, RegStatus.WAITLISTED, by, now=now)
-        _queue("waitlisted", f"waitlisted:{event.id}", reg.user_id, ws)
+        queue_reminder("waitlisted", f"waitlisted:{event.id}", reg.user_id, ws)
 
 
 def sign_up(user, workshop_id, now=None) -> Registration:
@@ -187,7 +187,7 @@ def sign_up(user, workshop_id, now=None) -> Registration:
     if ws.requires_approval:
         event = _set_status(reg, RegStatus.REQUESTED, user, now=now)
         for approver in approvers_for(user, ws):
-            _queue("approval", f"approval:{event.id}:{approver.id}", approver.id, ws)
+            queue_reminder("approval", f"approval:{event.id}:{approver.id}", approver.id, ws)
     else:
         _book_or_waitlist(reg, ws, user, now)
     return reg
@@ -296,7 +296,7 @@ def cancel(reg, by, now=None, *, staff=False):
                                               Reminder.status == "pending", Reminder.kind != "approval")
                        .values(status="dropped", last_error="registration cancelled")
                        .execution_options(synchronize_session=False))
-    _queue("withdrawn", f"withdrawn:{event.id}", reg.user_id, ws)
+    queue_reminder("withdrawn", f"withdrawn:{event.id}", reg.user_id, ws)
     if was_booked:
         promote(ws, now)
     return reg
@@ -312,7 +312,7 @@ def promote(ws, now=None):
                                  .order_by(Registration.waitlisted_at, Registration.id).limit(free)).all()
     for reg in waiting:
         event = _set_status(reg, RegStatus.BOOKED, None, _("Được chuyển từ danh sách chờ"), now)
-        _queue("promoted", f"promoted:{event.id}", reg.user_id, ws)
+        queue_reminder("promoted", f"promoted:{event.id}", reg.user_id, ws)
     return waiting
 
 
@@ -363,7 +363,7 @@ def _notify_booked(session, kind):
         return
     for user_id in db.session.scalars(select(Registration.user_id).where(Registration.workshop_id == ws.id,
                                                                          Registration.status == RegStatus.BOOKED)):
-        _queue(kind, f"{kind}:{session.id}:{session.sequence}:{user_id}", user_id, ws, session.id)
+        queue_reminder(kind, f"{kind}:{session.id}:{session.sequence}:{user_id}", user_id, ws, session.id)
 
 
 def sync_posttest(ws):

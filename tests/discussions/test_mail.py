@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from elearn.core import outbox as core_outbox
 from elearn.core.timeutil import utcnow
 from elearn.discussions import moderation, outbox, services
 from elearn.discussions.loaders import ForumAccess
@@ -45,13 +46,13 @@ def test_two_crons_at_once_do_not_send_twice(make_app, smtp_server, db, forum):
     services.reply(forum["instructor"], t, body="y")
     db.session.commit()
     row = db.session.scalar(select(ForumMail))
-    assert outbox._claim(row.id, utcnow()) and not outbox._claim(row.id, utcnow())
+    assert core_outbox.claim(ForumMail, row.id, utcnow()) and not core_outbox.claim(ForumMail, row.id, utcnow())
     db.session.commit()
     mail_app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, BASE_URL=BASE)
     with mail_app.app_context():
         assert _cron(mail_app)[1]["sent"] == 0  # the other run holds it
         # a run killed mid-send leaves a claim that expires; the row is then sent, once
-        later = utcnow() + outbox.CLAIM_TIMEOUT + timedelta(minutes=1)
+        later = utcnow() + core_outbox.CLAIM_TIMEOUT + timedelta(minutes=1)
         assert _cron(mail_app, later)[1]["sent"] == 1
         assert _cron(mail_app, later)[1]["sent"] == 0
     assert len(smtp_server.messages) == 1
