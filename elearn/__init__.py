@@ -26,6 +26,9 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     _finish_config(app)
+    from .core.sessions import SteppedRefreshSessionInterface
+
+    app.session_interface = SteppedRefreshSessionInterface()
     if app.config.get("PROXY_COUNT"):  # behind nginx: the client's address and https come from it
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -9,7 +9,8 @@ from blinker import Namespace
 _signals = Namespace()
 
 #: A trainee's raw facts in a course changed (an event, an attempt graded, attendance marked…).
-#: sender: the course id; keyword ``user_id`` (one trainee) or ``user_ids`` (several); ``now``.
+#: sender: the course id; keyword ``user_id`` (one trainee) or ``user_ids`` (several); ``now``;
+#: ``reopened``: an activity id, when the only new fact is that the trainee opened it again.
 #: Progress recomputes those trainees' rows in the current transaction.
 facts_changed = _signals.signal("facts-changed")
 
@@ -28,7 +29,8 @@ content_changed = _signals.signal("content-changed")
 unit_members_wanted = _signals.signal("unit-members-wanted")
 
 
-def tell_facts_changed(course_id: int, user_id: int, now=None):
-    """Send ``facts_changed`` for one trainee; returns what progress returned (their course row)."""
-    results = facts_changed.send(course_id, user_id=user_id, now=now)
+def tell_facts_changed(course_id: int, user_id: int, now=None, reopened: int | None = None):
+    """Send ``facts_changed`` for one trainee; returns what progress returned (their course row).
+    ``reopened``: the new fact is only that the trainee opened this activity (id) again."""
+    results = facts_changed.send(course_id, user_id=user_id, now=now, reopened=reopened)
     return next((value for _receiver, value in results if value is not None), None)

@@ -163,20 +163,21 @@ def module_states(user, course, outline, *, done: bool = True):
     return states
 
 
-def record_event(user, activity: Activity, verb: str, now=None):
+def record_event(user, activity: Activity, verb: str, now=None, reopened: bool = False):
     """Log a raw event and tell progress (``core.signals.facts_changed``), which refreshes the
-    trainee's rows in this transaction. Returns their course row."""
+    trainee's rows in this transaction. Returns their course row. ``reopened``: the event only says
+    the trainee opened the activity (progress may then just move its times)."""
     now = now or utcnow()
     db.session.add(ActivityEvent(user_id=user.id, activity_id=activity.id, course_id=activity.course_id,
                                  verb=verb, created_at=now))
     db.session.flush()
-    return tell_facts_changed(activity.course_id, user.id, now=now)
+    return tell_facts_changed(activity.course_id, user.id, now=now, reopened=activity.id if reopened else None)
 
 
 def record_view(user, activity: Activity):
     """A trainee opened ``activity``: log its kind's opening verb, if it has one (``kinds``)."""
     verb = kinds.get(activity.kind).open_verb
-    return record_event(user, activity, verb) if verb else None
+    return record_event(user, activity, verb, reopened=True) if verb else None
 
 
 def neighbours(outline, activity):

@@ -9,8 +9,9 @@ from . import bp, loaders, services
 
 
 @bp.app_template_global("forum_news")
-def forum_news():
-    """[(course, new posts, unanswered questions or None)] for the signed-in user's courses."""
+def forum_news(enrolled=None):
+    """[(course, new posts, unanswered questions or None)] for the signed-in user's courses.
+    ``enrolled``: a learner's enrolled courses when the page has already loaded them."""
     if not current_user.is_authenticated:
         return []
     if can_author(current_user):
@@ -18,7 +19,7 @@ def forum_news():
     elif oversees_units(current_user):
         mine = courses.overseen_courses(current_user)
     else:
-        mine = courses.my_courses(current_user)[0]
+        mine = enrolled if enrolled is not None else courses.my_courses(current_user)[0]
     # A learner moderates nothing, so a course shows only when it has new posts; one statement
     # finds the courses that may have some (before the per-course check of what they may see).
     maybe = None if can_author(current_user) or oversees_units(current_user) else \

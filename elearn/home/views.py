@@ -38,5 +38,6 @@ def index():
         ctx["managed"] = course_services.staff_courses(user)
         return render_template("home/instructor.html", **ctx)
     ctx["cards"], ctx["certificates"] = dashboard(user)
+    ctx["enrolled_courses"] = [card.course for card in ctx["cards"]]  # the forum card's courses
     ctx["sessions"] = upcoming_sessions(user)
     return render_template("home/trainee.html", **ctx)

@@ -3,7 +3,7 @@ that trainee and course in the same transaction; report pages only read the rows
 ``rebuild`` runs the same derivation for everyone, from the raw events alone."""
 from datetime import datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select, text, update
 
 from ..core.signals import course_rules_changed, facts_changed
 from ..core.timeutil import utcnow
@@ -21,7 +21,7 @@ from ..courses.outline_cache import outline_of
 from ..courses.services import record_event
 from ..extensions import db
 from .models import CompletionOverride
-from .rules import activity_rule, combine
+from .rules import activity_rule, combine, due_end_utc
 
 ROW_FIELDS = ("state", "grade", "attempts", "first_at", "last_at", "completed_at")
 
@@ -213,14 +213,36 @@ def mark_manual(user, activity, done: bool = True):
     return record_event(user, activity, "marked_done" if done else "marked_undone")
 
 
-def on_facts_changed(course_id, user_id=None, user_ids=(), now=None):
+def on_facts_changed(course_id, user_id=None, user_ids=(), now=None, reopened=None):
     """``core.signals.facts_changed``: refresh those trainees' rows in the current transaction."""
     course = db.session.get(Course, course_id)
     row = None
     for uid in ([user_id] if user_id is not None else []) + list(user_ids):
         _serialise(uid, course_id)
+        if reopened is not None and _reopened_complete(uid, course, reopened, now or utcnow()):
+            continue
         row = refresh(uid, course, now)
     return row
+
+
+def _reopened_complete(user_id, course, activity_id, now) -> bool:
+    """A trainee opened again an activity they have completed: a full ``refresh`` would change only
+    the times (the activity's ``last_at``, the course's ``last_activity_at``), unless a due date has
+    passed since (a module or the course may turn "missed"). Move the times in two UPDATEs and say
+    True; say False (and change nothing) when the full refresh is needed."""
+    dues = [course.completion or {}] + [m.completion for m, _acts in outline_of(course).published]
+    if any(due and now > due for due in (due_end_utc(rule.get("due")) for rule in dues)):
+        return False
+    moved = db.session.execute(
+        update(ActivityProgress).where(ActivityProgress.user_id == user_id, ActivityProgress.activity_id == activity_id,
+                                       ActivityProgress.state == ProgressState.COMPLETE)
+        .values(last_at=now).execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        return False
+    db.session.execute(
+        update(CourseProgress).where(CourseProgress.user_id == user_id, CourseProgress.course_id == course.id)
+        .values(last_activity_at=now).execution_options(synchronize_session=False))
+    return True
 
 
 def _serialise(user_id, course_id):
