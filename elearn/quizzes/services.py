@@ -18,6 +18,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.errors import Conflict, ServiceError
 from ..core.signals import tell_facts_changed
@@ -217,6 +218,11 @@ def _claim_seq(attempt: QuizAttempt, seq: int | None) -> None:
     claimed = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS, cond)
         .values(save_seq=new).execution_options(synchronize_session=False)).rowcount
+    if claimed == 1 and seq is not None:
+        # the UPDATE matched: the attempt is in progress and its save_seq is now ``seq`` (no re-read)
+        set_committed_value(attempt, "state", AttemptState.IN_PROGRESS.value)
+        set_committed_value(attempt, "save_seq", seq)
+        return
     db.session.refresh(attempt, ["state", "save_seq"])
     if claimed == 1:
         return
