@@ -219,9 +219,14 @@ def _register_template_helpers(app):
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["timedelta1"] = timedelta(seconds=1)  # a due day's end → that day
 
+    from flask_babel import get_translations
+
+    from .core.i18n import bound_gettext
+
     @app.context_processor
     def _globals():
         return {
+            **bound_gettext(get_translations()),  # one lookup per render, not one per _()
             "current_locale": str(get_locale()),
             # rendered without building WTForms forms on every page (core/chrome.py)
             "lang_form": chrome.LANGUAGE,

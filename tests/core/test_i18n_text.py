@@ -88,3 +88,24 @@ def test_local_wall_clock_and_midnight_become_utc():
     assert local_to_utc(None) is None
     # midnight on 1 July in Việt Nam is 17:00 on 30 June in UTC
     assert local_midnight_utc(date(2026, 7, 1)) == datetime(2026, 6, 30, 17, 0)
+
+
+def test_templates_translate_through_the_per_render_gettext(app):
+    """``_()`` and ``ngettext`` in templates use the translations bound once per render
+    (core/i18n.py:bound_gettext): English, plurals, and escaping of the arguments."""
+    from flask import render_template_string
+    from flask_babel import refresh
+
+    source = ('{{ _("Trang chủ") }}|{{ ngettext("%(num)d câu hỏi", "%(num)d câu hỏi", 1) }}|'
+              '{{ ngettext("%(num)d câu hỏi", "%(num)d câu hỏi", 3) }}|{{ _("Xin chào, %(name)s", name="<b>") }}')
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        refresh()
+        context = {}
+        app.update_template_context(context)
+        assert context["gettext"].__qualname__.startswith("bound_gettext")
+        out = render_template_string(source)
+    assert out.startswith("Home|1 question|3 questions|")
+    assert "&lt;b&gt;" in out and "<b>" not in out  # arguments are escaped, as with jinja2.ext
+    with app.test_request_context("/", headers={"Accept-Language": "vi"}):
+        refresh()
+        assert render_template_string(source).startswith("Trang chủ|1 câu hỏi|3 câu hỏi|")
