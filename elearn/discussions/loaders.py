@@ -59,7 +59,7 @@ def _visible_workshops():
 
     key = ("forum_workshops", current_user.id)
     if g.get("_forum_workshops_key") != key:
-        g._forum_workshops = visible_workshops(current_user)
+        g._forum_workshops = visible_workshops(current_user, ordered=False)
         g._forum_workshops_key = key
     return g._forum_workshops
 

@@ -46,12 +46,17 @@ def is_targeted(user, ws, target_units=None) -> bool:
     return not units or any(user.org.is_within(u) for u in units)
 
 
-def visible_workshops(user):
+def visible_workshops(user, ordered=True):
     """Published workshops of courses the user is enrolled in (and targeted at them), plus the ones
-    they are registered for; staff and admins also see drafts of their courses."""
+    they are registered for; staff and admins also see drafts of their courses. A fixed number of
+    queries however many workshops there are; ``ordered``: by first session (else in no order)."""
+    from sqlalchemy.orm import selectinload
+
     from ..courses.models import CourseStaff
 
     stmt = select(Workshop).join(Course, Workshop.course_id == Course.id)
+    if ordered:
+        stmt = stmt.options(selectinload(Workshop.sessions))
     if sees_every_workshop(user):
         return db.session.scalars(stmt.order_by(Workshop.id.desc())).all()
     staff = select(CourseStaff.course_id).where(CourseStaff.user_id == user.id)
@@ -66,19 +71,24 @@ def visible_workshops(user):
                                    .join(OrgUnit, WorkshopTarget.org_id == OrgUnit.id)
                                    .where(Workshop.status != WorkshopStatus.DRAFT, OrgUnit.path.startswith(user.org.path))).all()
         rows = list({w.id: w for w in list(rows) + list(extra)}.values())
-    cache = {}
+    checked = [w.id for w in rows if w.status != WorkshopStatus.DRAFT and sees_only_targeted(user)]
+    units = {}  # every checked workshop's target units, in one query
+    if checked:
+        for workshop_id, unit in db.session.execute(
+                select(WorkshopTarget.workshop_id, OrgUnit).join(OrgUnit, WorkshopTarget.org_id == OrgUnit.id)
+                .where(WorkshopTarget.workshop_id.in_(checked))):
+            units.setdefault(workshop_id, []).append(unit)
+    registered = None
     out = []
     for w in rows:
-        if w.status == WorkshopStatus.DRAFT or not sees_only_targeted(user):
+        if w.status == WorkshopStatus.DRAFT or not sees_only_targeted(user) or is_targeted(user, w, units.get(w.id, [])):
             out.append(w)
             continue
-        cache.setdefault(w.id, targets(w))
-        if is_targeted(user, w, cache[w.id]):
+        if registered is None:
+            registered = set(db.session.scalars(select(Registration.workshop_id).where(Registration.user_id == user.id)))
+        if w.id in registered:
             out.append(w)
-        elif db.session.scalar(select(Registration.id).where(Registration.workshop_id == w.id,
-                                                             Registration.user_id == user.id)):
-            out.append(w)
-    return sorted(out, key=lambda w: first_start(w) or utcnow())
+    return sorted(out, key=lambda w: first_start(w) or utcnow()) if ordered else out
 
 
 def first_start(ws):

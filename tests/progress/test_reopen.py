@@ -8,7 +8,6 @@ from elearn.core.timeutil import utcnow
 from elearn.courses import services as courses
 from elearn.courses.models import ActivityProgress
 from elearn.extensions import db as _db
-from elearn.progress import services
 from elearn.progress.models import CourseProgress, ModuleProgress
 from tests.progress.conftest import write_course
 from tests.progress.test_progress import _snapshot

@@ -38,3 +38,44 @@ def test_hidden_workshop_refuses_sign_up_on_the_web_and_the_api(make_app, db, ws
     resp = c.post(f"/api/v1/workshops/{ws.id}/registration", headers={"Authorization": f"Bearer {raw}"})
     assert resp.status_code == 404
     assert _registrations(db) == 0
+
+
+def test_visible_workshops_reads_a_fixed_number_of_queries_and_keeps_targeting(db, ws_setup, make_org, count_queries):
+    """Targets, registrations and sessions are read for all workshops at once (not once per
+    workshop), and a workshop aimed at another unit stays hidden unless the trainee has a seat."""
+    from elearn.workshops import services
+    from elearn.workshops.models import Registration, Workshop, WorkshopTarget
+
+    s = ws_setup
+    trainee = s["trainees"][0]
+
+    def add(n, aimed_at):
+        made = []
+        for i in range(n):
+            ws = Workshop(course_id=s["course"].id, title=f"Lớp {aimed_at.code} {i}", capacity=5, status="published")
+            db.session.add(ws)
+            db.session.flush()
+            db.session.add(WorkshopTarget(workshop_id=ws.id, org_id=aimed_at.id))
+            made.append(ws)
+        db.session.commit()
+        return made
+
+    def counted():
+        db.session.expire_all()
+        with count_queries() as n:
+            seen = {w.id for w in services.visible_workshops(trainee)}
+        return seen, n()
+
+    add(2, s["commune"])
+    hidden = add(2, s["other"])
+    _seen, few = counted()
+    add(6, s["commune"])
+    add(6, s["other"])
+    seen, many = counted()
+    assert many == few  # the same statements for 4 or 16 workshops
+    assert s["ws"].id in seen and not {w.id for w in hidden} & seen
+    assert len(seen) == 1 + 2 + 6
+    db.session.add(Registration(workshop_id=hidden[0].id, user_id=trainee.id, status="booked"))
+    db.session.commit()
+    seen, _n = counted()
+    assert hidden[0].id in seen and hidden[1].id not in seen  # a seat shows it even if aimed elsewhere
