@@ -4,14 +4,13 @@ from flask_login import current_user
 from flask_smorest import abort
 
 from ..core.errors import ServiceError
-from ..courses import services as courses
 from ..courses.models import Course
 from ..extensions import db
 from ..workshops import attendance as attendance_service
 from ..workshops import services
 from ..workshops import attendance_records as records
-from ..workshops.permissions import attendance_scope, can_manage_workshop, can_view_unit_attendance
-from ..workshops.models import Workshop, WorkshopSession
+from ..workshops.loaders import load_attendance_view
+from ..workshops.models import WorkshopSession
 from . import bp, links
 from .schemas import AttendanceRowSchema, CheckinSchema, ErrorSchema, RegistrationSchema, WorkshopSchema
 
@@ -109,13 +108,14 @@ def check_in(args, session_id):
 @bp.alt_response(403, schema=ErrorSchema, description="Không phải giảng viên của khoá hoặc quản lý")
 def attendance(workshop_id):
     """Điểm danh từng buổi: giảng viên của khoá xem tất cả, quản lý xem người trong đơn vị mình"""
-    ws = db.session.get(Workshop, workshop_id)
-    if ws is None:
+    from werkzeug.exceptions import Forbidden, NotFound
+
+    try:
+        ws, scope = load_attendance_view(workshop_id)  # the same check as the page
+    except NotFound:
         abort(404, message="Không tìm thấy lớp tập huấn.")
-    course = db.session.get(Course, ws.course_id)
-    staff = can_manage_workshop(current_user, course, is_staff=courses.is_staff(current_user, course))
-    if not can_view_unit_attendance(current_user, staff=staff):
+    except Forbidden:
         abort(403, message="Bạn không xem được điểm danh của lớp này.")
-    rows = records.attendance_list(ws, attendance_scope(current_user, staff=staff))
+    rows = records.attendance_list(ws, scope)
     return [{"user_id": u.id, "name": u.name, "org": u.org.code,
              "sessions": {str(s): status for s, status in marks.items()}} for u, marks in rows]

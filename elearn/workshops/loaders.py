@@ -1,6 +1,7 @@
 """Load a workshop for the current viewer and refuse in one place (see ``elearn.courses.loaders``):
 the trainee pages, their write routes (sign up, cancel) and the API use ``load_workshop``; the staff
-pages and their writes use ``load_staff_workshop``."""
+pages and their writes use ``load_staff_workshop``; attendance read by staff or managers (the page
+and the API) uses ``load_attendance_view``."""
 from flask import abort
 from flask_login import current_user
 
@@ -35,3 +36,23 @@ def load_staff_session(session_id):
         abort(404)
     ws, course = load_staff_workshop(session.workshop_id)
     return session, ws, course
+
+
+def load_attendance_view(workshop_id):
+    """(workshop, scope) for who may read its attendance: the course's staff (everyone in it) and
+    managers (people in their subtree, of a workshop they can see). Others: 403; no such workshop, or
+    a manager's workshop they cannot see: 404. ``scope`` goes to ``attendance_records``."""
+    from ..courses import services as course_services
+    from ..courses.models import Course
+    from .permissions import attendance_scope, can_manage_workshop, can_view_unit_attendance
+
+    ws = db.session.get(Workshop, workshop_id)
+    if ws is None:
+        abort(404)
+    course = db.session.get(Course, ws.course_id)
+    staff = can_manage_workshop(current_user, course, is_staff=course_services.is_staff(current_user, course))
+    if not can_view_unit_attendance(current_user, staff=staff):
+        abort(403)
+    if not staff and ws.id not in {w.id for w in services.visible_workshops(current_user, ordered=False)}:
+        abort(404)
+    return ws, attendance_scope(current_user, staff=staff)

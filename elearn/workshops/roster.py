@@ -7,21 +7,16 @@ from flask_login import current_user, login_required
 from ..auth.forms import ConfirmForm
 from ..core.errors import ServiceError
 from ..core.timeutil import format_datetime, utcnow
-from ..courses import services as courses
-from ..courses.models import Course
 from ..extensions import db
 from . import attendance, bp
 from . import attendance_records as records
-from .loaders import load_staff_workshop
-from .permissions import attendance_scope, can_manage_workshop, can_view_unit_attendance
-from .models import Workshop, WorkshopSession
+from .loaders import load_attendance_view, load_staff_session, load_staff_workshop
 
 
 @bp.route("/workshops/sessions/<int:session_id>/roster", methods=["GET", "POST"])
 @login_required
 def roster(session_id):
-    session = db.get_or_404(WorkshopSession, session_id)
-    ws, course = load_staff_workshop(session.workshop_id)
+    session, ws, course = load_staff_session(session_id)
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -59,8 +54,7 @@ def checkin_code(session_id):
     """The code to show on the projector: refreshes itself (meta refresh, no script)."""
     import segno
 
-    session = db.get_or_404(WorkshopSession, session_id)
-    ws, course = load_staff_workshop(session.workshop_id)
+    session, ws, course = load_staff_session(session_id)
     code = attendance.checkin_code(session)
     url = url_for("workshops.checkin", s=session.id, c=code, _external=True)
     qr = segno.make(url, error="m", micro=False).png_data_uri(scale=6)
@@ -74,8 +68,7 @@ def checkin_code(session_id):
 def signin_sheet(session_id):
     from .signin_pdf import SheetRow, render_signin_sheet
 
-    session = db.get_or_404(WorkshopSession, session_id)
-    ws, course = load_staff_workshop(session.workshop_id)
+    session, ws, course = load_staff_session(session_id)
     rows = [SheetRow(name=u.name, unit=u.org.name) for u, _s in attendance.roster(session)]
     pdf = render_signin_sheet(workshop_title=ws.title, session_title=session.title,
                               starts_local=f"{format_datetime(session.starts_at)}–{format_datetime(session.ends_at)[-5:]}",
@@ -109,10 +102,5 @@ def import_attendance(workshop_id):
 @login_required
 def units(workshop_id):
     """Attendance % per unit, for staff and for managers (their subtree only)."""
-    ws = db.get_or_404(Workshop, workshop_id)
-    course = db.session.get(Course, ws.course_id)
-    staff = can_manage_workshop(current_user, course, is_staff=courses.is_staff(current_user, course))
-    if not can_view_unit_attendance(current_user, staff=staff):
-        abort(403)
-    return render_template("workshops/units.html", ws=ws,
-                           rows=records.by_unit(ws, attendance_scope(current_user, staff=staff)))
+    ws, scope = load_attendance_view(workshop_id)
+    return render_template("workshops/units.html", ws=ws, rows=records.by_unit(ws, scope))

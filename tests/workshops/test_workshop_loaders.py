@@ -79,3 +79,26 @@ def test_visible_workshops_reads_a_fixed_number_of_queries_and_keeps_targeting(d
     db.session.commit()
     seen, _n = counted()
     assert hidden[0].id in seen and hidden[1].id not in seen  # a seat shows it even if aimed elsewhere
+
+
+def test_attendance_page_and_api_share_one_check(make_app, db, ws_setup, make_org, make_user):
+    """``loaders.load_attendance_view``: the course's staff and a manager who can see the workshop
+    read it (page and API alike); a manager of another province gets 404 from both; a trainee 403."""
+    from elearn.auth import services as accounts
+
+    ws = ws_setup["ws"]
+    elsewhere = make_org("Thư viện tỉnh Cao Bằng", code="CB")
+    outsider = make_user("manager", elsewhere, name="Đàm Văn Tú")
+
+    def both(user):
+        c = make_app().test_client()
+        AuthActions(c).login(user.email)
+        _t, raw = accounts.create_token(user, "t")
+        db.session.commit()
+        api = c.get(f"/api/v1/workshops/{ws.id}/attendance", headers={"Authorization": f"Bearer {raw}"})
+        return c.get(f"/workshops/{ws.id}/units").status_code, api.status_code
+
+    assert both(ws_setup["instructor"]) == (200, 200)
+    assert both(ws_setup["manager"]) == (200, 200)
+    assert both(outsider) == (404, 404)
+    assert both(ws_setup["trainees"][0]) == (403, 403)
