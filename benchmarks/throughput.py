@@ -7,6 +7,9 @@ answer) against two baselines served by the same gunicorn settings (the budget: 
 - the ceiling (bench_ceiling.py): Flask + Flask-SQLAlchemy with no app middleware, one query, one
   small template.
 
+Two more rows show what every signed-in page shares before doing its own work: the bare page with
+the trainee's session (their user loaded), and that plus the page chrome (``base.html``).
+
     .venv/bin/python benchmarks/throughput.py [--seconds 5] [--rounds 1] [--workers 2] [--clients 8]
     .venv/bin/python benchmarks/throughput.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/<throwaway>
 
@@ -173,6 +176,8 @@ def main():
 
         pages = (("ceiling (no middleware)", cport, get("/_bench/ceiling")),
                  ("app bare one-query page", port, get("/_bench/bare")),
+                 ("  same, signed in", port, get("/_bench/signed-in", cookie)),
+                 ("  signed in + chrome", port, get("/_bench/chrome", cookie)),
                  ("trainee dashboard", port, get("/", cookie)),
                  ("course page", port, get(COURSE, cookie)),
                  ("lesson page", port, get(lesson_path, cookie)),
