@@ -74,6 +74,14 @@ def _finish_config(app):
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.setdefault("connect_args", {"timeout": 15})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    elif uri.startswith("postgresql+psycopg"):
+        # psycopg 3 prepares a statement after its fifth run, and drops every prepared statement at
+        # a ROLLBACK (DEALLOCATE ALL, one more round trip). The pool rolls back when each request
+        # returns its connection, so nothing prepared outlives a request: preparing only cost
+        # round trips. See docs/PERFORMANCE.md, "Third pass".
+        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        opts.setdefault("connect_args", {"prepare_threshold": None})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     if app.config["ENV"] != "production" or not app.debug:
