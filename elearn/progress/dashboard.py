@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..courses import outline_cache
-from ..courses.models import Activity, ActivityProgress, Course, Module
-from ..courses.services import enrolled_filter
+from ..courses.models import Activity, Course, Module
+from ..courses.services import completed, enrolled_filter
 from ..core.text import vi_collate
 from ..courses.models import ProgressState, Status
 from ..extensions import db
-from .models import Certificate, CourseProgress, ModuleProgress
+from .models import Certificate, CourseProgress
 from .rules import activity_rule, due_end_utc
 
 
@@ -37,10 +37,7 @@ def dashboard(user):
     acts = [a for o in outlines for _m, acts in o for a in acts]
     prereqs = [(m.id, p.id) for m in modules for p in m.prerequisites]
     module_ids = [m.id for m in modules]
-    done_acts = set(db.session.scalars(select(ActivityProgress.activity_id).where(
-        ActivityProgress.user_id == user.id, ActivityProgress.course_id.in_(ids), ActivityProgress.state == ProgressState.COMPLETE)))
-    done_modules = set(db.session.scalars(select(ModuleProgress.module_id).where(
-        ModuleProgress.user_id == user.id, ModuleProgress.course_id.in_(ids), ModuleProgress.state == ProgressState.COMPLETE)))
+    done_acts, done_modules = completed(user.id, ids, all_activities=True)
     course_rows = {r.course_id: r for r in db.session.scalars(select(CourseProgress).where(
         CourseProgress.user_id == user.id, CourseProgress.course_id.in_(ids)))}
 
