@@ -91,7 +91,11 @@ def _post(access, ex):
     try:
         text = (form.record.data or "") if mode == "mrk" else text_from_rows(request.form)
         attempt = svc.save_draft(ex, current_user, number, seq, text, course_id=access.course.id)
-        db.session.commit()
+        db.session.commit()  # the draft is kept even if submitting it is refused
+        if action == "submit":
+            svc.submit(ex, access.activity, current_user, attempt)
+            db.session.commit()
+            return redirect(url_for("cataloguing.result", attempt_id=attempt.id))
     except svc.AlreadySubmitted as err:
         db.session.rollback()
         flash(err.message, "info")
@@ -100,19 +104,6 @@ def _post(access, ex):
         db.session.rollback()
         flash(err.message, "error")
         return redirect(back)
-    if action == "submit":
-        try:
-            svc.submit(ex, access.activity, current_user, attempt)
-        except svc.AlreadySubmitted as err:
-            db.session.rollback()
-            flash(err.message, "info")
-            return redirect(url_for("cataloguing.result", attempt_id=err.attempt.id))
-        except ServiceError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-            return redirect(back)
-        db.session.commit()
-        return redirect(url_for("cataloguing.result", attempt_id=attempt.id))
     if action in MODES:
         return redirect(url_for("cataloguing.exercise", activity_id=ex.activity_id, mode=action))
     flash(_("Đã lưu bản nháp."), "success")

@@ -83,14 +83,12 @@ def new_thread(slug):
             stored = _attach(form, db.session.scalar(select(Post).where(Post.thread_id == thread.id)))
             once.done(url_for("discussions.thread", thread_id=thread.id))
             db.session.commit()
-        except ServiceError as err:
+        except BaseException as err:
             db.session.rollback()
-            _discard(stored)
+            _discard(stored)  # no orphaned file, whatever went wrong
+            if not isinstance(err, ServiceError):
+                raise
             err.show_on(form)
-        except BaseException:
-            db.session.rollback()
-            _discard(stored)
-            raise
         else:
             flash(_("Đã đăng chủ đề."), "success")
             return redirect(url_for("discussions.thread", thread_id=thread.id), 303)
@@ -174,14 +172,12 @@ def reply(thread_id):
             url = _post_url(post, access)
             once.done(url)
             db.session.commit()
-        except ServiceError as err:
+        except BaseException as err:
             db.session.rollback()
-            _discard(stored)
+            _discard(stored)  # no orphaned file, whatever went wrong
+            if not isinstance(err, ServiceError):
+                raise
             err.show_on(form)
-        except BaseException:
-            db.session.rollback()
-            _discard(stored)
-            raise
         else:
             flash(_("Đã gửi trả lời."), "success")
             return redirect(url, 303)
