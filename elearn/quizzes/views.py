@@ -4,10 +4,10 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
 
 from ..auth.forms import ConfirmForm
 from ..core.errors import ServiceError
+from ..core.loading import loads
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import bp, review as reviews, services, types
@@ -20,8 +20,8 @@ from .permissions import can_see_marks
 
 @bp.route("/<int:activity_id>")
 @login_required
-def quiz(activity_id):
-    activity, course, module, quiz, editor = load_quiz(activity_id)
+@loads(load_quiz, into=("activity", "course", "module", "quiz", "editor"))
+def quiz(activity, course, module, quiz, editor):
     attempts = services.attempts_of(current_user, quiz)
     now = utcnow()
     for a in attempts:
@@ -39,8 +39,8 @@ def quiz(activity_id):
 
 @bp.route("/<int:activity_id>/start", methods=["POST"])
 @login_required
-def start(activity_id):
-    activity, course, module, quiz, editor = load_quiz(activity_id)
+@loads(load_quiz, into=("activity", "course", "module", "quiz", "editor"))
+def start(activity, course, module, quiz, editor):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -48,7 +48,7 @@ def start(activity_id):
     except ServiceError as err:
         db.session.rollback()
         flash(err.message, "error")
-        return redirect(url_for("quizzes.quiz", activity_id=activity_id))
+        return redirect(url_for("quizzes.quiz", activity_id=activity.id))
     db.session.commit()
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
@@ -86,8 +86,9 @@ def _responses_from_form(attempt, page):
 
 @bp.route("/attempt/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
-def attempt(attempt_id):
-    attempt, activity, course, module, quiz = load_attempt(attempt_id)
+@loads(load_attempt, into=("attempt", "activity", "course", "module", "quiz"))
+def attempt(attempt, activity, course, module, quiz):
+    attempt_id = attempt.id
     pages = len(attempt.layout["pages"])
     page = request.values.get("page", 0, type=int)
     page = min(max(page, 0), pages - 1)
@@ -125,20 +126,22 @@ def attempt(attempt_id):
                            form=ConfirmForm(), time_up=remaining is not None and remaining <= 0)
 
 
+def _refused_json(e):
+    """The autosave script's refusals, as JSON (the page shows the message)."""
+    if e.code == 404:
+        return jsonify(error={"code": "not_found", "message": _("Không tìm thấy lượt làm bài.")}), 404
+    return jsonify(error={"code": "forbidden", "message": _("Module này chưa mở: hãy hoàn thành các module trước.")}), 403
+
+
 @bp.route("/attempt/<int:attempt_id>/autosave", methods=["POST"])
 @login_required
-def autosave(attempt_id):
+@loads(load_attempt, into=("attempt", "activity", "course", "module", "quiz"), on_refusal=lambda e: _refused_json(e))
+def autosave(attempt, activity, course, module, quiz):
     """The page's small script posts the form here as the trainee answers (one small request).
 
     It checks access like every write (``load_attempt``): the module may have been locked or the
     course closed since the attempt started; save_responses enforces its state, deadline and save
     sequence (``seq``: a save older than the last accepted one gets 409 and changes nothing)."""
-    try:
-        attempt, _activity, _course, _module, quiz = load_attempt(attempt_id)
-    except HTTPException as e:
-        if e.code == 404:
-            return jsonify(error={"code": "not_found", "message": _("Không tìm thấy lượt làm bài.")}), 404
-        return jsonify(error={"code": "forbidden", "message": _("Module này chưa mở: hãy hoàn thành các module trước.")}), 403
     if not ConfirmForm().validate_on_submit():
         return jsonify(error={"code": "csrf_failed", "message": _("Phiên làm việc đã hết hạn.")}), 400
     page = min(max(request.form.get("page", 0, type=int), 0), len(attempt.layout["pages"]) - 1)
@@ -155,8 +158,9 @@ def autosave(attempt_id):
 
 @bp.route("/attempt/<int:attempt_id>/summary")
 @login_required
-def summary(attempt_id):
-    attempt, activity, course, module, quiz = load_attempt(attempt_id)
+@loads(load_attempt, into=("attempt", "activity", "course", "module", "quiz"))
+def summary(attempt, activity, course, module, quiz):
+    attempt_id = attempt.id
     services.process_overdue(attempt, quiz)
     db.session.commit()
     if attempt.state != AttemptState.IN_PROGRESS:
@@ -177,8 +181,9 @@ def summary(attempt_id):
 
 @bp.route("/attempt/<int:attempt_id>/submit", methods=["POST"])
 @login_required
-def submit(attempt_id):
-    attempt, activity, course, module, quiz = load_attempt(attempt_id)
+@loads(load_attempt, into=("attempt", "activity", "course", "module", "quiz"))
+def submit(attempt, activity, course, module, quiz):
+    attempt_id = attempt.id
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -194,8 +199,9 @@ def submit(attempt_id):
 
 @bp.route("/attempt/<int:attempt_id>/review")
 @login_required
-def review(attempt_id):
-    attempt, activity, course, module, quiz = load_attempt(attempt_id)
+@loads(load_attempt, into=("attempt", "activity", "course", "module", "quiz"))
+def review(attempt, activity, course, module, quiz):
+    attempt_id = attempt.id
     services.process_overdue(attempt, quiz)
     db.session.commit()
     if attempt.state == AttemptState.IN_PROGRESS:
