@@ -3,10 +3,9 @@ from flask_login import current_user
 from flask_smorest import abort
 from werkzeug.exceptions import HTTPException
 
+from ..core.loading import loads
 from ..courses import loaders, services
 from ..courses.kinds import LESSON
-from ..courses.models import Course
-from ..extensions import db
 from . import bp, links
 from .schemas import CourseDetailSchema, CourseSummarySchema, ErrorSchema, LessonSchema
 
@@ -16,13 +15,24 @@ _ACTIVITY_LINKS = {f"{name}{i}": (op, {param: f"$response.body#/modules/0/activi
                                                              ("quiz", "startAttempt", "activity_id"))}
 
 
-def _visible_course(course):
-    if course is None:
-        abort(404, message="Không tìm thấy khoá học.")
+def _course_refused(error):
+    """``loaders.load_course``'s refusal (a course that is missing or hidden) as this API's 404."""
+    abort(404, message="Không tìm thấy khoá học.")
+
+
+def load_activity_or_abort(activity_id, *, kind=None, missing="Không tìm thấy hoạt động."):
+    """The activity through the shared loader; its refusals as this API's JSON errors."""
     try:
-        return loaders.course_access(course).editor
-    except HTTPException:
-        abort(404, message="Không tìm thấy khoá học.")
+        return loaders.load_activity(activity_id, kind=kind)
+    except loaders.Locked:
+        abort(403, message="Module này chưa mở: hãy hoàn thành các module trước.")
+    except HTTPException as e:
+        abort(e.code, message=missing if e.code == 404 else "Bạn không có quyền truy cập.")
+
+
+def load_lesson_or_abort(lesson_id):
+    """The lesson ``lesson_id`` (an activity of kind lesson) through the same loader."""
+    return load_activity_or_abort(lesson_id, kind=LESSON.name, missing="Không tìm thấy bài học.")
 
 
 @bp.route("/courses")
@@ -42,10 +52,10 @@ def list_courses():
 @links(200, **_ACTIVITY_LINKS)
 @bp.response(200, CourseDetailSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="Không có hoặc không được xem")
-def get_course(slug):
+@loads(loaders.load_course, into="ca", on_refusal=_course_refused)
+def get_course(ca):
     """Một khoá học: các module (trạng thái mở/khoá) và hoạt động"""
-    course = db.session.scalar(db.select(Course).where(Course.slug == slug))
-    editor = _visible_course(course)
+    course, editor = ca.course, ca.editor
     outline = services.load_outline(course, include_unpublished=editor)
     states = services.module_states(current_user, course, outline)
     percent = services.course_percentages(current_user, [course.id]).get(course.id, 0)
@@ -66,19 +76,10 @@ def get_course(slug):
 @bp.response(200, LessonSchema)
 @bp.alt_response(403, schema=ErrorSchema, description="Module còn khoá")
 @bp.alt_response(404, schema=ErrorSchema, description="Không có hoặc không được xem")
-def get_lesson(lesson_id):
+@loads(load_lesson_or_abort, into="access")
+def get_lesson(access):
     """Nội dung một bài học (HTML đã làm sạch)"""
-    access = load_activity_or_abort(lesson_id, kind=LESSON.name, missing="Không tìm thấy bài học.")
     act, course = access.activity, access.course
     return {"id": act.id, "title": act.title, "course": course.slug, "module": access.module.slug,
             "minutes": act.lesson.minutes, "body_html": act.lesson.body_html, "sources": act.lesson.sources}
 
-
-def load_activity_or_abort(activity_id, *, kind=None, missing="Không tìm thấy hoạt động."):
-    """The activity through the shared loader; its refusals as this API's JSON errors."""
-    try:
-        return loaders.load_activity(activity_id, kind=kind)
-    except loaders.Locked:
-        abort(403, message="Module này chưa mở: hãy hoàn thành các module trước.")
-    except HTTPException as e:
-        abort(e.code, message=missing if e.code == 404 else "Bạn không có quyền truy cập.")

@@ -4,15 +4,15 @@ from flask_smorest import abort
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from ..auth.models import User
-from ..auth.permissions import teaches
+from ..core.loading import loads
 from ..courses.models import ActivityProgress, Course
 from ..courses.services import enrolled_filter
 from ..core.text import vi_collate
 from ..extensions import db
+from ..progress.loaders import load_progress_owner
 from ..progress.models import Certificate, CourseProgress
-from ..progress.permissions import can_view_progress_of
 from . import bp
+from .courses import load_activity_or_abort
 from .schemas import ErrorSchema, UserProgressSchema
 
 
@@ -43,6 +43,11 @@ def _progress_of(user):
     return {"user_id": user.id, "name": user.name, "org": user.org.code, "courses": out}
 
 
+def _user_refused(error):
+    """``load_progress_owner``'s refusal (missing, out of scope, or an instructor asking) as this API's 404."""
+    abort(404, message="Không tìm thấy người dùng trong phạm vi của bạn.")
+
+
 @bp.route("/me/progress")
 @bp.response(200, UserProgressSchema)
 def my_progress():
@@ -54,11 +59,9 @@ def my_progress():
 @bp.doc(operationId="getUserProgress")
 @bp.response(200, UserProgressSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="Không có, hoặc ngoài phạm vi quản lý")
-def user_progress(user_id):
+@loads(load_progress_owner, into="user", on_refusal=_user_refused)
+def user_progress(user):
     """Tiến độ của một người dùng (quản lý: chỉ trong cây đơn vị của mình)"""
-    user = db.session.get(User, user_id)
-    if user is None or not can_view_progress_of(current_user, user) or teaches(current_user):
-        abort(404, message="Không tìm thấy người dùng trong phạm vi của bạn.")
     return _progress_of(user)
 
 
@@ -67,12 +70,12 @@ class ManualDoneSchema(Schema):
     complete = fields.Bool(required=True)
 
 
-def _mark(activity_id, done):
+def _mark(access, done):
+    """``access``: the activity through the shared loader (hidden 404, locked 403, as JSON errors)."""
     from ..core.errors import ServiceError
     from ..progress.services import mark_manual
-    from .courses import load_activity_or_abort
 
-    access = load_activity_or_abort(activity_id)  # the shared loader: hidden 404, locked 403
+    activity_id = access.activity.id
     if not access.enrolled:
         abort(404, message="Không tìm thấy hoạt động.")
     try:
@@ -90,15 +93,17 @@ def _mark(activity_id, done):
 @bp.response(200, ManualDoneSchema)
 @bp.alt_response(403, schema=ErrorSchema, description="Module còn khoá")
 @bp.alt_response(404, schema=ErrorSchema, description="Không có, không được xem, hoặc không tự đánh dấu được")
-def mark_done(activity_id):
+@loads(load_activity_or_abort, into="access")
+def mark_done(access):
     """Tự đánh dấu hoàn thành một hoạt động (quy tắc hoàn thành “tự đánh dấu”)"""
-    return _mark(activity_id, True)
+    return _mark(access, True)
 
 
 @bp.route("/activities/<int:activity_id>/done", methods=["DELETE"])
 @bp.response(200, ManualDoneSchema)
 @bp.alt_response(403, schema=ErrorSchema, description="Module còn khoá")
 @bp.alt_response(404, schema=ErrorSchema, description="Không có, không được xem, hoặc không tự đánh dấu được")
-def mark_undone(activity_id):
+@loads(load_activity_or_abort, into="access")
+def mark_undone(access):
     """Bỏ đánh dấu hoàn thành"""
-    return _mark(activity_id, False)
+    return _mark(access, False)

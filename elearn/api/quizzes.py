@@ -7,36 +7,31 @@ from flask_login import current_user
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
 
 from ..core.errors import ServiceError
+from ..core.loading import loads
 from ..core.models import IdempotencyKey
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..quizzes import review, services, types
 from ..quizzes.enums import AttemptState, ReviewItem
+from ..quizzes.loaders import load_attempt, load_quiz
 from ..quizzes.permissions import can_see_marks
 from . import bp, links
 from .schemas import AnswersSchema, AttemptSchema, ErrorSchema, IdempotencyHeader, ReviewSchema, SavedSchema
 
-
-def _load_quiz(activity_id):
-    from ..quizzes.loaders import load_quiz
-
-    try:
-        return load_quiz(activity_id)
-    except HTTPException as e:
-        abort(e.code, message="Không tìm thấy bài kiểm tra." if e.code == 404 else "Module này chưa mở.")
+QUIZ = ("activity", "course", "module", "quiz", "editor")  # what ``load_quiz`` returns
+ATTEMPT = ("attempt", "activity", "course", "module", "quiz")  # what ``load_attempt`` returns
 
 
-def _load_attempt(attempt_id):
-    from ..quizzes.loaders import load_attempt
+def _quiz_refused(e):
+    """``load_quiz``'s refusal (hidden 404, locked 403) as this API's JSON error."""
+    abort(e.code, message="Không tìm thấy bài kiểm tra." if e.code == 404 else "Module này chưa mở.")
 
-    try:
-        attempt, _activity, _course, _module, quiz = load_attempt(attempt_id)
-    except HTTPException as e:
-        abort(e.code, message="Không tìm thấy lượt làm bài." if e.code == 404 else "Module này chưa mở.")
-    return attempt, quiz
+
+def _attempt_refused(e):
+    """``load_attempt``'s refusal (not the viewer's, hidden 404, locked 403) as this API's JSON error."""
+    abort(e.code, message="Không tìm thấy lượt làm bài." if e.code == 404 else "Module này chưa mở.")
 
 
 def _attempt_body(attempt):
@@ -95,9 +90,9 @@ def _idempotent(key, endpoint, action):
     ("attempt", "getAttempt"), ("answers", "saveAnswers"), ("submit", "submitAttempt"), ("review", "reviewAttempt"))})
 @bp.response(201, AttemptSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Bài đóng hoặc đã hết lượt")
-def start_attempt(activity_id):
+@loads(load_quiz, into=QUIZ, on_refusal=_quiz_refused)
+def start_attempt(activity, course, module, quiz, editor):
     """Bắt đầu (hoặc tiếp tục) một lượt làm bài"""
-    activity, course, module, quiz, editor = _load_quiz(activity_id)
     try:
         attempt = services.start_attempt(current_user, quiz)
     except ServiceError as err:
@@ -111,9 +106,9 @@ def start_attempt(activity_id):
 @bp.doc(operationId="getAttempt")
 @bp.response(200, AttemptSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="Không có lượt làm bài")
-def get_attempt(attempt_id):
+@loads(load_attempt, into=ATTEMPT, on_refusal=_attempt_refused)
+def get_attempt(attempt, activity, course, module, quiz):
     """Câu hỏi của lượt làm bài và câu trả lời đã lưu (không có đáp án)"""
-    attempt, quiz = _load_attempt(attempt_id)
     services.process_overdue(attempt, quiz)
     db.session.commit()
     return _attempt_body(attempt)
@@ -126,9 +121,9 @@ def get_attempt(attempt_id):
 @bp.response(200, SavedSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Hết giờ, đã nộp, hoặc seq không lớn hơn lần lưu trước")
 @bp.alt_response(422, schema=ErrorSchema, description="Câu trả lời không hợp lệ")
-def save_answers(args, attempt_id, idempotency_key=None):
+@loads(load_attempt, into=ATTEMPT, on_refusal=_attempt_refused)
+def save_answers(args, attempt, activity, course, module, quiz, idempotency_key=None):
     """Lưu câu trả lời (mỗi lần lưu mang seq tăng dần; lần lưu cũ hơn bị từ chối, không thay đổi gì)"""
-    attempt, quiz = _load_attempt(attempt_id)
     questions = services.attempt_questions(attempt)
     cleaned = {}
     for key, raw in args["answers"].items():
@@ -153,9 +148,9 @@ def save_answers(args, attempt_id, idempotency_key=None):
 @bp.arguments(IdempotencyHeader, location="headers", as_kwargs=True)
 @bp.response(200, ReviewSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Đã nộp")
-def submit_attempt(attempt_id, idempotency_key=None):
+@loads(load_attempt, into=ATTEMPT, on_refusal=_attempt_refused)
+def submit_attempt(attempt, activity, course, module, quiz, idempotency_key=None):
     """Nộp bài"""
-    attempt, quiz = _load_attempt(attempt_id)
 
     def action():
         services.submit(attempt, quiz)
@@ -188,9 +183,9 @@ def _review_body(attempt, quiz):
 @bp.route("/attempts/<int:attempt_id>/review")
 @bp.doc(operationId="reviewAttempt")
 @bp.response(200, ReviewSchema)
-def review_attempt(attempt_id):
+@loads(load_attempt, into=ATTEMPT, on_refusal=_attempt_refused)
+def review_attempt(attempt, activity, course, module, quiz):
     """Xem lại bài đã nộp, theo tuỳ chọn xem lại của bài kiểm tra"""
-    attempt, quiz = _load_attempt(attempt_id)
     services.process_overdue(attempt, quiz)
     db.session.commit()
     if attempt.state == AttemptState.IN_PROGRESS:

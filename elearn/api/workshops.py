@@ -2,14 +2,16 @@
 for their own units)."""
 from flask_login import current_user
 from flask_smorest import abort
+from werkzeug.exceptions import Forbidden, NotFound
 
 from ..core.errors import ServiceError
+from ..core.loading import loads
 from ..courses.models import Course
 from ..extensions import db
 from ..workshops import attendance as attendance_service
 from ..workshops import services
 from ..workshops import attendance_records as records
-from ..workshops.loaders import load_attendance_view
+from ..workshops.loaders import load_attendance_view, load_workshop
 from ..workshops.models import WorkshopSession
 from . import bp, links
 from .schemas import AttendanceRowSchema, CheckinSchema, ErrorSchema, RegistrationSchema, WorkshopSchema
@@ -23,14 +25,29 @@ def _body(ws):
 
 
 def _visible(workshop_id):
-    from werkzeug.exceptions import NotFound
-
-    from ..workshops.loaders import load_workshop
-
+    """``load_workshop`` (the page's rule), its 404 as this API's JSON error."""
     try:
         return load_workshop(workshop_id)
     except NotFound:
         abort(404, message="Không tìm thấy lớp tập huấn.")
+
+
+def _checkin_session(session_id):
+    """The session to check in to, in a workshop the viewer may see (``_visible``)."""
+    session = db.session.get(WorkshopSession, session_id)
+    if session is None:
+        abort(404, message="Không tìm thấy buổi học.")
+    _visible(session.workshop_id)
+    return session
+
+
+def _attendance_refused(error):
+    """``load_attendance_view``'s refusals as this API's JSON errors (``on_refusal``)."""
+    if isinstance(error, NotFound):
+        abort(404, message="Không tìm thấy lớp tập huấn.")
+    if isinstance(error, Forbidden):
+        abort(403, message="Bạn không xem được điểm danh của lớp này.")
+    raise error
 
 
 @bp.route("/workshops")
@@ -51,9 +68,10 @@ def list_workshops():
        attendance=("getAttendance", {"workshop_id": "$response.body#/workshop_id"}))
 @bp.response(201, RegistrationSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Không đăng ký được (hết hạn, đã đăng ký, …)")
-def sign_up(workshop_id):
+@loads(_visible, into="ws")
+def sign_up(ws):
     """Đăng ký (có chỗ, vào danh sách chờ, hoặc chờ duyệt)"""
-    _visible(workshop_id)
+    workshop_id = ws.id
     try:
         reg = services.sign_up(current_user, workshop_id)
     except ServiceError as err:
@@ -67,9 +85,10 @@ def sign_up(workshop_id):
 @bp.doc(operationId="cancelRegistration")
 @bp.response(200, RegistrationSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Quá hạn huỷ")
-def cancel(workshop_id):
+@loads(_visible, into="ws")
+def cancel(ws):
     """Huỷ đăng ký"""
-    ws = _visible(workshop_id)
+    workshop_id = ws.id
     reg = services.registration_of(current_user, ws)
     if reg is None:
         abort(404, message="Bạn chưa đăng ký lớp này.")
@@ -87,12 +106,9 @@ def cancel(workshop_id):
 @bp.arguments(CheckinSchema)
 @bp.response(200, RegistrationSchema)
 @bp.alt_response(422, schema=ErrorSchema, description="Mã sai hoặc hết hạn")
-def check_in(args, session_id):
+@loads(_checkin_session, into="session")
+def check_in(args, session):
     """Điểm danh bằng mã giảng viên đang hiển thị"""
-    session = db.session.get(WorkshopSession, session_id)
-    if session is None:
-        abort(404, message="Không tìm thấy buổi học.")
-    _visible(session.workshop_id)
     try:
         row = attendance_service.check_in(current_user, session, args["code"])
     except ServiceError as err:
@@ -106,16 +122,9 @@ def check_in(args, session_id):
 @bp.doc(operationId="getAttendance")
 @bp.response(200, AttendanceRowSchema(many=True))
 @bp.alt_response(403, schema=ErrorSchema, description="Không phải giảng viên của khoá hoặc quản lý")
-def attendance(workshop_id):
+@loads(load_attendance_view, into=("ws", "scope"), on_refusal=_attendance_refused)  # the same check as the page
+def attendance(ws, scope):
     """Điểm danh từng buổi: giảng viên của khoá xem tất cả, quản lý xem người trong đơn vị mình"""
-    from werkzeug.exceptions import Forbidden, NotFound
-
-    try:
-        ws, scope = load_attendance_view(workshop_id)  # the same check as the page
-    except NotFound:
-        abort(404, message="Không tìm thấy lớp tập huấn.")
-    except Forbidden:
-        abort(403, message="Bạn không xem được điểm danh của lớp này.")
     rows = records.attendance_list(ws, scope)
     return [{"user_id": u.id, "name": u.name, "org": u.org.code,
              "sessions": {str(s): status for s, status in marks.items()}} for u, marks in rows]

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..core import once
 from ..core.errors import ServiceError
 from ..core.http import db_int
+from ..core.loading import loads
 from ..core.mail import MailError
 from ..core.pagination import paginate
 from ..core.seclog import security_event
@@ -18,7 +19,7 @@ from ..orgs.models import OrgUnit
 from ..orgs.services import tree_rows, visible_units
 from . import bp, imports, links, services
 from .forms import ConfirmForm, ImportConfirmForm, ImportUploadForm, UserForm, role_choices
-from .models import User
+from .loaders import load_invitee, load_managed_user
 from .permissions import (can_change_own_admin_rights, can_import_users, can_list_users, can_manage_users,
                           can_resend_invitation)
 
@@ -68,11 +69,9 @@ def _user_list(endpoint):
 
 @bp.route("/admin/users/<int:user_id>/invite", methods=["POST"])
 @login_required
-def admin_user_invite(user_id):
+@loads(load_invitee, into="user")
+def admin_user_invite(user):
     """Send a new invitation (the old link stops working): an admin, or a manager in scope."""
-    user = db.get_or_404(User, user_id)
-    if not can_resend_invitation(current_user, user):
-        abort(403)
     back = url_for("auth.admin_users" if can_manage_users(current_user) else "auth.scoped_users")
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -184,9 +183,8 @@ def admin_user_new():
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
-def admin_user_edit(user_id):
-    _require_admin()
-    user = db.get_or_404(User, user_id)
+@loads(load_managed_user, into="user")
+def admin_user_edit(user):
     form = UserForm(obj=user)
     form.role.choices = role_choices()
     form.org_id.choices = _org_choices(current_user, keep=user.org)
@@ -215,9 +213,8 @@ def admin_user_edit(user_id):
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 @login_required
-def admin_user_deactivate(user_id):
-    _require_admin()
-    user = db.get_or_404(User, user_id)
+@loads(load_managed_user, into="user")
+def admin_user_deactivate(user):
     form = ConfirmForm()
     if user.id == current_user.id:
         flash(_("Bạn không thể tự khoá tài khoản của mình."), "error")

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core import once
 from ..core.errors import ServiceError
+from ..core.loading import loads
 from ..core.mail import MailError
 from ..core.ratelimit import hit_limit, login_failed, login_succeeded, login_wait
 from ..core.seclog import security_event
@@ -13,6 +14,7 @@ from ..core.security import is_safe_next
 from ..extensions import db, login
 from . import bp, links, services
 from .forms import (ChangePasswordForm, ConfirmForm, ForgotForm, LanguageForm, LoginForm, NewPasswordForm, TokenForm)
+from .loaders import load_own_token
 from .models import User
 
 
@@ -204,7 +206,9 @@ def create_token():
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
-def revoke_token(token_id):
+@loads(load_own_token, into="token")
+def revoke_token(token):
+    token_id = token.id
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.revoke_token(current_user, token_id)

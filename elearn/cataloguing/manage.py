@@ -1,32 +1,24 @@
 """Instructor side of a cataloguing exercise: its settings, the key, trainees' submissions and the
 most common mistakes (a table, and as CSV/XLSX through ``core.exports``). Only the course's
-editors reach these pages (``courses.loaders.load_editable_activity``)."""
+editors reach these pages (``loaders.load_staff_exercise``)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.exports import table_response
+from ..core.loading import loads
 from ..core.text import vi_name_key
-from ..courses import loaders
 from ..extensions import db
 from . import bp
 from .forms import SettingsForm
-from .models import CataloguingExercise
+from .loaders import load_mistakes_export, load_staff_exercise
 from .mistakes import common_mistakes, latest_per_trainee, mistake_header, mistake_rows, scoped_attempts
-
-
-def _staff_exercise(activity_id):
-    activity, course = loaders.load_editable_activity(activity_id, kind="cataloguing")
-    ex = db.session.get(CataloguingExercise, activity.id)
-    if ex is None:
-        abort(404)
-    return activity, course, ex
 
 
 @bp.route("/<int:activity_id>/manage", methods=["GET", "POST"])
 @login_required
-def manage(activity_id):
-    activity, course, ex = _staff_exercise(activity_id)
+@loads(load_staff_exercise, into=("activity", "course", "ex"))
+def manage(activity, course, ex):
     form = SettingsForm(obj=ex) if request.method == "GET" else SettingsForm()
     if request.method == "POST":
         if form.validate_on_submit():
@@ -50,10 +42,8 @@ def manage(activity_id):
 
 @bp.route("/<int:activity_id>/mistakes.<fmt>")
 @login_required
-def export_mistakes(activity_id, fmt):
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    activity, course, ex = _staff_exercise(activity_id)
+@loads(load_mistakes_export, into=("activity", "course", "ex", "fmt"))
+def export_mistakes(activity, course, ex, fmt):
     mistakes, total = common_mistakes(scoped_attempts(current_user, course, ex))
     return table_response(fmt, f"loi-thuong-gap-{activity.slug}", mistake_header(), list(mistake_rows(mistakes, total)),
                           title=_("Lỗi thường gặp"), widths=(8, 24, 12, 20, 10, 12, 8, 80))

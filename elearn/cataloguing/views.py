@@ -8,27 +8,19 @@ from sqlalchemy import select
 
 from ..core.errors import ServiceError
 from ..core.http import db_int
-from ..courses import loaders
+from ..core.loading import loads
+from ..courses.loaders import Locked
 from ..courses.models import Activity, Module
 from ..extensions import db
 from . import attempts as svc
 from . import bp
 from .editor import BLANK_ROWS, rows_from_text, text_from_rows
 from .forms import EditorForm
-from .models import CataloguingAttempt, CataloguingExercise
+from .loaders import load_attempt, load_attempt_record, load_exercise_activity
 from .records import MarcFormatError, read_record, write_marcxml, write_mrk
 from .results import field_results
 
 MODES = ("rows", "mrk")
-
-
-def _load(activity_id):
-    """The exercise for the viewer (``courses.loaders``: 404 hidden, 403 locked) and its settings."""
-    access = loaders.load_activity(activity_id, kind="cataloguing")
-    ex = db.session.get(CataloguingExercise, access.activity.id)
-    if ex is None:
-        abort(404)
-    return access, ex
 
 
 def lesson_links(course_id, slugs) -> dict:
@@ -45,15 +37,17 @@ def lesson_links(course_id, slugs) -> dict:
     return {a: url_for("courses.activity", slug=course.slug, module_slug=m, activity_slug=a) for a, m in rows}
 
 
+def _locked_page(refusal):
+    """A locked module's exercise page says why (as the course pages do); a write stays a 403."""
+    if isinstance(refusal, Locked) and request.method != "POST":
+        return render_template("courses/locked.html", course=refusal.course, st=refusal.state), 403
+    raise refusal
+
+
 @bp.route("/<int:activity_id>", methods=["GET", "POST"])
 @login_required
-def exercise(activity_id):
-    try:
-        access, ex = _load(activity_id)
-    except loaders.Locked as locked:
-        if request.method == "POST":
-            raise
-        return render_template("courses/locked.html", course=locked.course, st=locked.state), 403
+@loads(load_exercise_activity, into=("access", "ex"), on_refusal=_locked_page)
+def exercise(access, ex):
     if request.method == "POST":
         return _post(access, ex)
     mine = svc.attempts_of(current_user, ex)
@@ -113,30 +107,10 @@ def _post(access, ex):
     return redirect(back)
 
 
-def _load_attempt(attempt_id):
-    """A submitted or draft attempt: its trainee, or the course's staff for a trainee enrolled in it."""
-    from ..courses import services as courses
-    from ..progress.permissions import can_manage_progress_in_course
-
-    attempt = db.session.get(CataloguingAttempt, attempt_id)
-    if attempt is None:
-        abort(404)
-    access, ex = _load(attempt.activity_id)
-    if attempt.user_id != current_user.id:
-        from ..auth.models import User
-
-        trainee = db.session.get(User, attempt.user_id)
-        if not access.editor or not can_manage_progress_in_course(
-                current_user, trainee, is_course_staff=courses.is_staff(current_user, access.course),
-                target_enrolled=courses.is_enrolled(trainee, access.course)):
-            abort(404)
-    return attempt, access, ex
-
-
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
-def result(attempt_id):
-    attempt, access, ex = _load_attempt(attempt_id)
+@loads(load_attempt, into=("attempt", "access", "ex"))
+def result(attempt, access, ex):
     if attempt.state != "submitted":
         return redirect(url_for("cataloguing.exercise", activity_id=ex.activity_id))
     owner = attempt.user_id == current_user.id
@@ -158,11 +132,9 @@ def attempt_user(attempt):
 
 @bp.route("/attempts/<int:attempt_id>/record.<fmt>")
 @login_required
-def download(attempt_id, fmt):
+@loads(load_attempt_record, into=("attempt", "access", "ex", "fmt"))
+def download(attempt, access, ex, fmt):
     """The submission as .mrk or MARCXML (what the trainee typed, read and written again)."""
-    if fmt not in ("mrk", "xml"):
-        abort(404)
-    attempt, _access, ex = _load_attempt(attempt_id)
     try:
         record = read_record(attempt.record)
     except MarcFormatError:

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
 from ..extensions import db
-from . import outline_cache, services
-from .models import Activity, Course
+from . import kinds, outline_cache, services
+from .models import Activity, Course, MaterialFile, Module
 from .permissions import can_edit_course, can_view_course, may_be_staff
 
 
@@ -135,3 +135,72 @@ def editable_activity(course: Course, activity_id: int, *, kind: str | None = No
     if act is None or act.course_id != course.id or (kind is not None and act.kind != kind):
         abort(404)
     return act
+
+
+# --- the addresses of the course pages and of authoring (``courses.views``, ``courses.manage``) -----
+
+def load_material_file(slug: str, file_id: int) -> tuple[MaterialFile, ActivityAccess]:
+    """A material's file under its course's address: (file, the material's ``ActivityAccess``), with
+    the material page's rule (hidden or another course's file 404, ``Locked`` 403)."""
+    ca = load_course(slug)
+    f = db.get_or_404(MaterialFile, file_id)
+    return f, activity_access(db.session.get(Activity, f.activity_id), kind=kinds.MATERIAL.name, ca=ca)
+
+
+def load_editable_course(slug: str) -> Course:
+    """Authoring: the course ``slug`` for someone who edits it (hidden 404, not an editor 403)."""
+    return load_course(slug, edit=True).course
+
+
+def _course_module(course: Course, module_id: int) -> Module:
+    module = db.get_or_404(Module, module_id)
+    if module.course_id != course.id:
+        abort(404)
+    return module
+
+
+def load_editable_module(slug: str, module_id: int) -> tuple[Course, Module]:
+    """Authoring: (course, module) for someone who edits the course; 404 for another course's module."""
+    course = load_editable_course(slug)
+    return course, _course_module(course, module_id)
+
+
+def load_editable_course_activity(slug: str, activity_id: int, *, kind: str | None = None
+                                  ) -> tuple[Course, Activity]:
+    """Authoring: (course, activity of that course, any status, of ``kind`` when given)."""
+    course = load_editable_course(slug)
+    return course, editable_activity(course, activity_id, kind=kind)
+
+
+OUTLINE_KINDS = ("module", "activity")
+OUTLINE_ACTIONS = ("publish", "draft", "archive", "up", "down")
+
+
+def load_outline_item(slug: str, kind: str, obj_id: int, action: str) -> tuple[Course, Module | Activity, str, str]:
+    """The manage page's change of one outline item: a module or an activity (``kind``) of a course
+    the viewer edits, and a known ``action``; 404 for any other word. Returns
+    (course, item, kind, action), the words as checked."""
+    course = load_editable_course(slug)
+    if kind not in OUTLINE_KINDS or action not in OUTLINE_ACTIONS:
+        abort(404)
+    obj = _course_module(course, obj_id) if kind == "module" else editable_activity(course, obj_id)
+    return course, obj, kind, action
+
+
+def load_lesson_form(slug: str, module_id: int | None = None, activity_id: int | None = None
+                     ) -> tuple[Course, Module, Activity | None]:
+    """The lesson form's two addresses: a new lesson in ``module_id``, or the lesson ``activity_id``
+    (its module is then its own), in a course the viewer edits: (course, module, lesson or None)."""
+    course = load_editable_course(slug)
+    activity = editable_activity(course, activity_id) if activity_id else None
+    if activity is not None and activity.kind != kinds.LESSON.name:
+        abort(404)
+    return course, _course_module(course, activity.module_id if activity else module_id), activity
+
+
+def load_progress_export(slug: str, fmt: str) -> tuple[Course, str]:
+    """The progress export: a known format (else 404, before anything is read), then the course
+    for someone who edits it. Returns (course, fmt)."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    return load_editable_course(slug), fmt

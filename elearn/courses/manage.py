@@ -9,6 +9,7 @@ from ..auth.forms import ConfirmForm
 from ..auth.services import get_user_by_email
 from ..core import once
 from ..core.errors import ServiceError
+from ..core.loading import loads
 from ..core.markdown import render
 from ..core.uploads import discard, store_upload
 from ..extensions import db
@@ -24,24 +25,9 @@ from .forms import (
     ReplaceFileForm,
     StaffForm,
 )
-from .kinds import LESSON, MATERIAL
+from .kinds import MATERIAL
 from .models import PROGRESS_LABELS, CourseStaff, Enrolment, MaterialFile, Module, Status
 from .permissions import can_create_course, learners_condition
-
-
-def _editable(slug):
-    return loaders.load_course(slug, edit=True).course
-
-
-def _module(course, module_id):
-    module = db.get_or_404(Module, module_id)
-    if module.course_id != course.id:
-        abort(404)
-    return module
-
-
-def _activity(course, activity_id):
-    return loaders.editable_activity(course, activity_id)
 
 
 def _back(course):
@@ -73,8 +59,8 @@ def new_course():
 
 @bp.route("/<slug>/manage")
 @login_required
-def manage(slug):
-    course = _editable(slug)
+@loads(loaders.load_editable_course, into="course")
+def manage(course):
     outline = services.load_outline(course, include_unpublished=True)
     staff = db.session.execute(
         select(CourseStaff.user_id).where(CourseStaff.course_id == course.id)).scalars().all()
@@ -97,8 +83,9 @@ def manage(slug):
 
 @bp.route("/<slug>/manage/status/<status>", methods=["GET", "POST"])
 @login_required
-def course_status(slug, status):
-    course = _editable(slug)
+@loads(loaders.load_editable_course, into="course")
+def course_status(course, status):
+    slug = course.slug
     if status not in ("draft", "published", "archived"):
         abort(404)
     form = ConfirmForm()
@@ -116,8 +103,9 @@ def course_status(slug, status):
 
 @bp.route("/<slug>/manage/modules/new", methods=["POST"])
 @login_required
-def new_module(slug):
-    course = _editable(slug)
+@loads(loaders.load_editable_course, into="course")
+def new_module(course):
+    slug = course.slug
     form = ModuleForm()
     form.prerequisites.choices = []
     form.require.choices = [("all", _("tất cả hoạt động bắt buộc"))]  # a new module has no activities yet
@@ -144,9 +132,8 @@ def new_module(slug):
 
 @bp.route("/<slug>/manage/modules/<int:module_id>", methods=["GET", "POST"])
 @login_required
-def edit_module(slug, module_id):
-    course = _editable(slug)
-    module = _module(course, module_id)
+@loads(loaders.load_editable_module, into=("course", "module"))
+def edit_module(course, module):
     form = ModuleForm(obj=module) if request.method == "GET" else ModuleForm()
     others = db.session.scalars(select(Module).where(Module.course_id == course.id, Module.id != module.id)
                                 .order_by(Module.position)).all()
@@ -183,12 +170,10 @@ def edit_module(slug, module_id):
 
 @bp.route("/<slug>/manage/<kind>/<int:obj_id>/<action>", methods=["GET", "POST"])
 @login_required
-def change(slug, kind, obj_id, action):
+@loads(loaders.load_outline_item, into=("course", "obj", "kind", "action"))
+def change(course, obj, kind, action):
     """Publish, unpublish, archive (with confirmation) or move a module or an activity."""
-    course = _editable(slug)
-    if kind not in ("module", "activity") or action not in ("publish", "draft", "archive", "up", "down"):
-        abort(404)
-    obj = _module(course, obj_id) if kind == "module" else _activity(course, obj_id)
+    slug = course.slug
     form = ConfirmForm()
     if action == "archive" and request.method == "GET":
         return render_template("admin/confirm.html", form=form, title=_("Lưu trữ"),
@@ -207,12 +192,9 @@ def change(slug, kind, obj_id, action):
 @bp.route("/<slug>/manage/modules/<int:module_id>/lessons/new", methods=["GET", "POST"])
 @bp.route("/<slug>/manage/lessons/<int:activity_id>", methods=["GET", "POST"])
 @login_required
-def edit_lesson(slug, module_id=None, activity_id=None):
-    course = _editable(slug)
-    activity = _activity(course, activity_id) if activity_id else None
-    if activity is not None and activity.kind != LESSON.name:
-        abort(404)
-    module = _module(course, activity.module_id if activity else module_id)
+@loads(loaders.load_lesson_form, into=("course", "module", "activity"))
+def edit_lesson(course, module, activity):
+    slug = course.slug
     if request.method == "GET" and activity is not None:
         form = LessonForm(title=activity.title, body_md=activity.lesson.body_md, minutes=activity.lesson.minutes)
     else:
@@ -262,9 +244,9 @@ def _store_version(activity, file_storage, location):
 
 @bp.route("/<slug>/manage/modules/<int:module_id>/materials/new", methods=["GET", "POST"])
 @login_required
-def new_material(slug, module_id):
-    course = _editable(slug)
-    module = _module(course, module_id)
+@loads(loaders.load_editable_module, into=("course", "module"))
+def new_material(course, module):
+    slug = course.slug
     form = MaterialForm()
     if form.validate_on_submit():
         upload = request.files.get("file")
@@ -289,11 +271,9 @@ def new_material(slug, module_id):
 
 @bp.route("/<slug>/manage/materials/<int:activity_id>", methods=["GET", "POST"])
 @login_required
-def replace_material(slug, activity_id):
-    course = _editable(slug)
-    activity = _activity(course, activity_id)
-    if activity.kind != MATERIAL.name:
-        abort(404)
+@loads(loaders.load_editable_course_activity, into=("course", "activity"), kind=MATERIAL.name)
+def replace_material(course, activity):
+    slug = course.slug
     form = ReplaceFileForm()
     if form.validate_on_submit():
         upload = request.files.get("file")
@@ -320,8 +300,8 @@ def replace_material(slug, activity_id):
 
 @bp.route("/<slug>/manage/enrol", methods=["POST"])
 @login_required
-def enrol(slug):
-    course = _editable(slug)
+@loads(loaders.load_editable_course, into="course")
+def enrol(course):
     form = EnrolForm()
     units = {u.id: u for u in visible_units(current_user)}
     form.org_id.choices = [(i, "") for i in units]
@@ -334,9 +314,8 @@ def enrol(slug):
     return _back(course)
 
 
-def _person_action(slug, form_class, action, done_message):
+def _person_action(course, form_class, action, done_message):
     """Look up an active account by the form's e-mail and apply ``action(course, user)``."""
-    course = _editable(slug)
     form = form_class()
     if form.validate_on_submit():
         user = get_user_by_email(form.email.data)
@@ -356,20 +335,23 @@ def _person_action(slug, form_class, action, done_message):
 
 @bp.route("/<slug>/manage/enrol-user", methods=["POST"])
 @login_required
-def enrol_one(slug):
-    return _person_action(slug, EnrolUserForm, services.enrol_user, lambda u: _("Đã ghi danh %(name)s.", name=u.name))
+@loads(loaders.load_editable_course, into="course")
+def enrol_one(course):
+    return _person_action(course, EnrolUserForm, services.enrol_user, lambda u: _("Đã ghi danh %(name)s.", name=u.name))
 
 
 @bp.route("/<slug>/manage/staff", methods=["POST"])
 @login_required
-def add_staff(slug):
-    return _person_action(slug, StaffForm, services.add_staff,
+@loads(loaders.load_editable_course, into="course")
+def add_staff(course):
+    return _person_action(course, StaffForm, services.add_staff,
                           lambda u: _("%(name)s đã được phân công phụ trách khoá học.", name=u.name))
 
 
 @bp.route("/<slug>/manage/progress.<fmt>")
 @login_required
-def export_progress(slug, fmt):
+@loads(loaders.load_progress_export, into=("course", "fmt"))
+def export_progress(course, fmt):
     """Course progress of every enrolled trainee as CSV or XLSX (core.exports: the report rules)."""
     from ..auth.models import User
     from ..core.exports import table_response
@@ -377,9 +359,6 @@ def export_progress(slug, fmt):
     from ..core.timeutil import to_local
     from .models import CourseProgress
 
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    course = _editable(slug)
     stmt = (select(CourseProgress, User).join(User, CourseProgress.user_id == User.id)
             .where(CourseProgress.course_id == course.id, services.enrolled_user_filter(course)))
     only = learners_condition(current_user, User)  # as the progress page: instructors see trainees only

@@ -4,18 +4,12 @@ from flask_login import current_user, login_required
 
 from ..auth.forms import ConfirmForm
 from ..core.db import want_write
+from ..core.loading import loads
 from ..core.uploads import send_stored
 from ..extensions import db
 from . import bp, kinds, loaders, outline_cache, services
 from .kinds import Rule
 from .permissions import courses_page_for
-from .models import Activity, MaterialFile
-
-
-def load_course_for_viewer(slug):
-    """The course and whether the viewer edits it; 404 when hidden (see ``loaders``)."""
-    ca = loaders.load_course(slug)
-    return ca.course, ca.editor
 
 
 @bp.route("/")
@@ -36,21 +30,26 @@ def index():
 
 @bp.route("/<slug>")
 @login_required
-def course(slug):
-    course, editor = load_course_for_viewer(slug)
+@loads(loaders.load_course, into="ca")
+def course(ca):
+    course, editor = ca.course, ca.editor
     outline = outline_cache.outline(course, include_unpublished=False)  # frozen, cached per content version
     states = services.module_states(current_user, course, outline)
     percent = services.course_percentages(current_user, [course.id]).get(course.id, 0)
     return render_template("courses/course.html", course=course, states=states, percent=percent, editor=editor)
 
 
+def _locked_page(error):
+    """A locked module's activity gets the page that says what unlocks it; other refusals stand."""
+    if isinstance(error, loaders.Locked):
+        return render_template("courses/locked.html", course=error.course, st=error.state), 403
+    raise error
+
+
 @bp.route("/<slug>/<module_slug>/<activity_slug>")
 @login_required
-def activity(slug, module_slug, activity_slug):
-    try:
-        access = loaders.load_activity_by_slug(slug, module_slug, activity_slug)
-    except loaders.Locked as locked:
-        return render_template("courses/locked.html", course=locked.course, st=locked.state), 403
+@loads(loaders.load_activity_by_slug, into="access", on_refusal=_locked_page)
+def activity(access):
     course, editor, outline, st, act = access.course, access.editor, access.outline, access.state, access.activity
     kind = kinds.get(act.kind)
     elsewhere = kind.url(act, course)
@@ -82,11 +81,9 @@ def activity(slug, module_slug, activity_slug):
 
 @bp.route("/<slug>/files/<int:file_id>")
 @login_required
-def download(slug, file_id):
+@loads(loaders.load_material_file, into=("f", "access"))
+def download(f, access):
     """Serve a material file as an attachment (never inline), recording that it was opened."""
-    ca = loaders.load_course(slug)
-    f = db.get_or_404(MaterialFile, file_id)
-    access = loaders.activity_access(db.session.get(Activity, f.activity_id), kind=kinds.MATERIAL.name, ca=ca)
     if not access.editor:
         want_write()
         services.record_view(current_user, access.activity)

@@ -14,6 +14,7 @@ from ..api.schemas import ErrorSchema, IdempotencyHeader, Schema, UtcDateTime
 from ..auth.models import User
 from ..core.db import want_write
 from ..core.errors import ServiceError
+from ..core.loading import loads
 from ..extensions import db
 from . import loaders, services
 from .permissions import can_edit, can_reply, can_write
@@ -99,13 +100,18 @@ class ThreadDetailSchema(ThreadSchema):
     posts = ma.fields.List(ma.fields.Nested(PostSchema))
 
 
-def _guard(fn, *args, message="Không tìm thấy thảo luận."):
-    """Run a loader; its 404/403 become the API's JSON errors."""
+def _refused(e: HTTPException, message="Không tìm thấy thảo luận."):
+    """A loader's 404/403 as the API's JSON error (``on_refusal`` of the routes' ``loads``)."""
+    data = getattr(e, "data", None) or {}
+    abort(e.code, message=data.get("message") or (message if e.code == 404 else "Bạn không có quyền làm việc này."))
+
+
+def _guard(fn, *args):
+    """Run a loader in the body (the place named in the query or the body); refusals as ``_refused``."""
     try:
         return fn(*args)
     except HTTPException as e:
-        data = getattr(e, "data", None) or {}
-        abort(e.code, message=data.get("message") or (message if e.code == 404 else "Bạn không có quyền làm việc này."))
+        _refused(e)
 
 
 def _thread_body(thread, unread=False):
@@ -144,9 +150,9 @@ def _fail(err: ServiceError):
 @bp.arguments(ThreadQuery, location="query")
 @bp.response(200, ThreadPageSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="Khoá học, module hoặc lớp không có hoặc bạn không xem được")
-def list_threads(args, slug):
+@loads(loaders.load_forum, into="access", on_refusal=_refused)
+def list_threads(args, access):
     """Các chủ đề thảo luận của khoá học (lọc theo module, lớp tập huấn, từ khoá), theo trang"""
-    access = _guard(loaders.load_forum, slug)
     module, workshop = _guard(loaders.check_place, access, args.get("module"), args.get("workshop"))
     stmt = services.list_threads(current_user, access, module=module, workshop=workshop, q=args["q"],
                                  show=args["show"])
@@ -165,9 +171,9 @@ def list_threads(args, slug):
 @bp.response(201, ThreadSchema)
 @bp.alt_response(403, schema=ErrorSchema, description="Chỉ đọc (quản lý) hoặc module chưa mở")
 @bp.alt_response(422, schema=ErrorSchema, description="Nội dung rỗng, hoặc Idempotency-Key đã dùng cho yêu cầu khác")
-def create_thread(args, slug, idempotency_key=None):
+@loads(loaders.load_forum, into="access", on_refusal=_refused)
+def create_thread(args, access, idempotency_key=None):
     """Mở chủ đề (hoặc đặt câu hỏi) trong diễn đàn khoá học, một module hoặc một lớp tập huấn"""
-    access = _guard(loaders.load_forum, slug)
     module, workshop = _guard(loaders.check_place, access, args.get("module"), args.get("workshop"))
     if not can_write(access):
         abort(403, message="Bạn chỉ được đọc thảo luận của khoá học này.")
@@ -185,9 +191,9 @@ def create_thread(args, slug, idempotency_key=None):
 @bp.doc(operationId="getThread")
 @bp.response(200, ThreadDetailSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="Không có hoặc bạn không xem được")
-def get_thread(thread_id):
+@loads(loaders.load_thread, into=("thread", "access"), on_refusal=_refused)
+def get_thread(thread, access):
     """Một chủ đề và các bài của nó (bài mở đầu, câu trả lời được chọn, rồi theo thời gian)"""
-    thread, access = _guard(loaders.load_thread, thread_id)
     posts = db.session.scalars(services.thread_posts(access, thread).limit(1000)).all()
     names = _names(posts)
     want_write()
@@ -204,9 +210,9 @@ def get_thread(thread_id):
 @bp.alt_response(409, schema=ErrorSchema, description="Chủ đề đã khoá")
 @bp.alt_response(422, schema=ErrorSchema, description="Nội dung rỗng, trích dẫn bài khác chủ đề, hoặc "
                                                        "Idempotency-Key đã dùng cho yêu cầu khác")
-def create_post(args, thread_id, idempotency_key=None):
+@loads(loaders.load_thread, into=("thread", "access"), on_refusal=_refused)
+def create_post(args, thread, access, idempotency_key=None):
     """Trả lời trong chủ đề"""
-    thread, access = _guard(loaders.load_thread, thread_id)
     if not can_write(access):
         abort(403, message="Bạn chỉ được đọc thảo luận của khoá học này.")
     if not can_reply(access, thread):
@@ -226,9 +232,9 @@ def create_post(args, thread_id, idempotency_key=None):
 @bp.response(200, PostSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="Không phải tác giả hoặc đã quá 30 phút")
 @bp.alt_response(422, schema=ErrorSchema, description="Nội dung rỗng")
-def edit_post(args, post_id):
+@loads(loaders.load_post, into=("post", "thread", "access"), on_refusal=_refused)
+def edit_post(args, post, thread, access):
     """Sửa bài của mình trong 30 phút sau khi đăng (bản trước được lưu lại)"""
-    post, thread, access = _guard(loaders.load_post, post_id)
     if not can_edit(current_user, post):
         abort(409, message="Chỉ tác giả sửa được bài, trong 30 phút sau khi đăng.")
     try:

@@ -22,7 +22,7 @@ from ..courses import outline_cache
 from ..courses import services as courses
 from ..courses.models import Course
 from ..extensions import db
-from .models import Attachment, Post, Thread
+from .models import Attachment, Post, PostReport, Thread
 from .permissions import can_see
 
 
@@ -130,6 +130,14 @@ def load_attachment(attachment_id: int):
         abort(404)
     load_post(att.post_id)
     return att
+
+
+def load_report(report_id: int) -> tuple[PostReport, Post, Thread, ForumAccess]:
+    """A report on a post, with the post it is about (``load_post``: 404 unless the viewer reads it)."""
+    report = db.session.get(PostReport, report_id)
+    if report is None:
+        abort(404)
+    return (report, *load_post(report.post_id))
 
 
 @contextmanager

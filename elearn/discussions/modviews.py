@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..auth.forms import ConfirmForm
 from ..core.errors import ServiceError
+from ..core.loading import loads
 from ..core.pagination import paginate
 from ..extensions import db
 from . import bp, loaders, moderation
@@ -29,8 +30,8 @@ def _move_choices(access):
 
 @bp.route("/t/<int:thread_id>/moderate", methods=["GET", "POST"])
 @login_required
-def moderate_thread(thread_id):
-    thread, access = loaders.load_thread(thread_id)
+@loads(loaders.load_thread, into=("thread", "access"))
+def moderate_thread(thread, access):
     _staff(access)
     form = ReasonForm()
     if form.validate_on_submit():
@@ -57,8 +58,8 @@ def _page(thread, access, form, move, status=200):
 
 @bp.route("/t/<int:thread_id>/move", methods=["POST"])
 @login_required
-def move_thread(thread_id):
-    thread, access = loaders.load_thread(thread_id)
+@loads(loaders.load_thread, into=("thread", "access"))
+def move_thread(thread, access):
     _staff(access)
     move = MoveForm()
     move.target.choices = _move_choices(access)
@@ -80,8 +81,8 @@ def move_thread(thread_id):
 
 @bp.route("/p/<int:post_id>/moderate", methods=["GET", "POST"])
 @login_required
-def moderate_post(post_id):
-    post, thread, access = loaders.load_post(post_id)
+@loads(loaders.load_post, into=("post", "thread", "access"))
+def moderate_post(post, thread, access):
     _staff(access)
     form = ReasonForm()
     if form.validate_on_submit():
@@ -105,8 +106,8 @@ def moderate_post(post_id):
 
 @bp.route("/<slug>/reports")
 @login_required
-def reports(slug):
-    access = loaders.load_forum(slug)
+@loads(loaders.load_forum, into="access")
+def reports(access):
     _staff(access)
     rows = moderation.open_reports(access.course.id)
     names = _names({r.reporter_id for r, _p, _t in rows} | {p.author_id for _r, p, _t in rows})
@@ -116,11 +117,8 @@ def reports(slug):
 
 @bp.route("/reports/<int:report_id>/resolve", methods=["POST"])
 @login_required
-def resolve(report_id):
-    rep = db.session.get(PostReport, report_id)
-    if rep is None:
-        abort(404)
-    post, thread, access = loaders.load_post(rep.post_id)
+@loads(loaders.load_report, into=("rep", "post", "thread", "access"))
+def resolve(rep, post, thread, access):
     _staff(access)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -132,8 +130,8 @@ def resolve(report_id):
 
 @bp.route("/<slug>/log")
 @login_required
-def audit(slug):
-    access = loaders.load_forum(slug)
+@loads(loaders.load_forum, into="access")
+def audit(access):
     _staff(access)
     page = paginate(moderation.audit_log(access.course.id))
     threads = {t.id: t for t in db.session.scalars(select(Thread).where(

@@ -10,6 +10,7 @@ from ..core import once
 from ..core.db import want_write
 from ..core.errors import ServiceError
 from ..core.http import db_int
+from ..core.loading import loads
 from ..core.pagination import paginate
 from ..core.uploads import discard, send_stored, store_upload
 from ..extensions import db
@@ -46,8 +47,8 @@ def _follow_form(scope):
 
 @bp.route("/<slug>")
 @login_required
-def forum(slug):
-    access = loaders.load_forum(slug)
+@loads(loaders.load_forum, into="access")
+def forum(access):
     module, workshop = loaders.check_place(access, *_place_args())
     q = (request.args.get("q") or "")[:200]
     show = request.args.get("show") if request.args.get("show") in services.FILTERS else "all"
@@ -66,8 +67,8 @@ def forum(slug):
 
 @bp.route("/<slug>/new", methods=["GET", "POST"])
 @login_required
-def new_thread(slug):
-    access = loaders.load_forum(slug)
+@loads(loaders.load_forum, into="access")
+def new_thread(access):
     module, workshop = loaders.check_place(access, *_place_args())
     if not can_write(access):
         abort(403)
@@ -144,8 +145,8 @@ def _thread_page(thread, access, form=None, status=200):
 
 @bp.route("/t/<int:thread_id>")
 @login_required
-def thread(thread_id):
-    thread, access = loaders.load_thread(thread_id)
+@loads(loaders.load_thread, into=("thread", "access"))
+def thread(thread, access):
     html, status = _thread_page(thread, access)
     want_write()
     services.mark_read(current_user, thread)
@@ -155,8 +156,8 @@ def thread(thread_id):
 
 @bp.route("/t/<int:thread_id>/reply", methods=["POST"])
 @login_required
-def reply(thread_id):
-    thread, access = loaders.load_thread(thread_id)
+@loads(loaders.load_thread, into=("thread", "access"))
+def reply(thread, access):
     if not can_reply(access, thread):
         abort(403)
     form = ReplyForm()
@@ -194,8 +195,8 @@ def _post_url(post, access):
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(post_id):
-    post, thread, access = loaders.load_post(post_id)
+@loads(loaders.load_post, into=("post", "thread", "access"))
+def edit(post, thread, access):
     if not can_edit(current_user, post):
         flash(_("Chỉ tác giả sửa được bài, trong 30 phút sau khi đăng."), "error")
         return redirect(_post_url(post, access), 303)
@@ -218,8 +219,8 @@ def edit(post_id):
 
 @bp.route("/p/<int:post_id>/answer", methods=["POST"])
 @login_required
-def answer(post_id):
-    post, thread, access = loaders.load_post(post_id)
+@loads(loaders.load_post, into=("post", "thread", "access"))
+def answer(post, thread, access):
     if not can_mark_answer(current_user, access, thread):
         abort(403)
     if not ConfirmForm().validate_on_submit():
@@ -235,8 +236,8 @@ def answer(post_id):
 
 @bp.route("/p/<int:post_id>/report", methods=["GET", "POST"])
 @login_required
-def report(post_id):
-    post, thread, access = loaders.load_post(post_id)
+@loads(loaders.load_post, into=("post", "thread", "access"))
+def report(post, thread, access):
     if not can_report(current_user, post):
         abort(403)
     form = ReportForm()
@@ -255,8 +256,9 @@ def report(post_id):
 
 @bp.route("/<slug>/follow", methods=["POST"])
 @login_required
-def follow_forum(slug):
-    access = loaders.load_forum(slug)
+@loads(loaders.load_forum, into="access")
+def follow_forum(access):
+    slug = access.course.slug  # read before _follow commits (no refresh query)
     module, workshop = loaders.check_place(access, *_place_args())
     _follow(access.course.id, module=module, workshop=workshop)
     return redirect(url_for("discussions.forum", slug=slug, **_place_kw(module, workshop)), 303)
@@ -264,8 +266,8 @@ def follow_forum(slug):
 
 @bp.route("/t/<int:thread_id>/follow", methods=["POST"])
 @login_required
-def follow_thread(thread_id):
-    thread, access = loaders.load_thread(thread_id)
+@loads(loaders.load_thread, into=("thread", "access"))
+def follow_thread(thread, access):
     _follow(access.course.id, thread=thread)
     return redirect(url_for("discussions.thread", thread_id=thread.id), 303)
 
@@ -283,6 +285,6 @@ def _follow(course_id, **place):
 
 @bp.route("/files/<int:attachment_id>")
 @login_required
-def attachment(attachment_id):
-    att = loaders.load_attachment(attachment_id)
+@loads(loaders.load_attachment, into="att")
+def attachment(att):
     return send_stored(att.stored_name, att.original_name, att.mime, UPLOADS)

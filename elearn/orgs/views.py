@@ -4,9 +4,11 @@ from flask_login import current_user, login_required
 
 from ..core import once
 from ..core.errors import ServiceError
+from ..core.loading import loads
 from ..extensions import db
 from . import bp, services
 from .forms import ArchiveForm, MoveForm, OrgForm, RenameForm
+from .loaders import load_org_unit
 from .models import OrgUnit
 from .permissions import can_manage_orgs
 
@@ -58,8 +60,8 @@ def create():
 
 
 @bp.route("/<int:unit_id>")
-def edit(unit_id):
-    unit = db.get_or_404(OrgUnit, unit_id)
+@loads(load_org_unit, into="unit")
+def edit(unit):
     rename = RenameForm(obj=unit, prefix="rename")
     move = MoveForm(prefix="move", parent_id=unit.parent_id or 0)
     move.parent_id.choices = _parent_choices(exclude=unit)
@@ -67,8 +69,8 @@ def edit(unit_id):
 
 
 @bp.route("/<int:unit_id>/rename", methods=["POST"])
-def do_rename(unit_id):
-    unit = db.get_or_404(OrgUnit, unit_id)
+@loads(load_org_unit, into="unit")
+def do_rename(unit):
     rename = RenameForm(prefix="rename")
     move = MoveForm(prefix="move", parent_id=unit.parent_id or 0)
     move.parent_id.choices = _parent_choices(exclude=unit)
@@ -86,8 +88,9 @@ def do_rename(unit_id):
 
 
 @bp.route("/<int:unit_id>/move", methods=["POST"])
-def do_move(unit_id):
-    unit = db.get_or_404(OrgUnit, unit_id)
+@loads(load_org_unit, into="unit")
+def do_move(unit):
+    unit_id = unit.id
     rename = RenameForm(obj=unit, prefix="rename")
     move = MoveForm(prefix="move")
     # Every unit is a valid choice for the form; the service refuses descendants with a clear message.
@@ -108,9 +111,10 @@ def do_move(unit_id):
 
 
 @bp.route("/<int:unit_id>/archive", methods=["POST"])
-def do_archive(unit_id):
+@loads(load_org_unit, into="unit")
+def do_archive(unit):
     """Archive the unit and its subtree (hidden from pickers; users stay), or restore it."""
-    unit = db.get_or_404(OrgUnit, unit_id)
+    unit_id = unit.id
     if not ArchiveForm().validate_on_submit():
         abort(400)
     try:

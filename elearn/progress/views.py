@@ -9,36 +9,26 @@ from ..auth.forms import ConfirmForm
 from ..auth.models import User
 from ..auth.services import get_user_by_email
 from ..core.errors import ServiceError
+from ..core.loading import loads
 from ..core.pagination import paginate
 from ..core.ratelimit import hit_limit
 from ..courses import loaders
 from ..courses import services as courses
-from ..courses.models import Activity, ActivityProgress, Course
+from ..courses.models import Activity, ActivityProgress
 from ..courses.permissions import learners_condition
 from ..extensions import db
 from ..core.http import db_int
 from . import bp, certificates, services
+from .loaders import load_certificate, load_course_trainee, load_revocable_certificate, may_manage_progress
 from .models import Certificate, CompletionOverride, CourseProgress
-from .permissions import can_manage_progress_in_course, can_revoke_certificates, can_view_progress_of
-
-
-def _cert_or_404(cert_id):
-    cert = db.get_or_404(Certificate, cert_id)
-    owner = db.session.get(User, cert.user_id)
-    course = db.session.get(Course, cert.course_id)
-    staff = courses.is_staff(current_user, course)
-    enrolled = staff and courses.is_enrolled(owner, course)
-    if not can_view_progress_of(current_user, owner, is_course_staff=staff, trainee_enrolled=enrolled):
-        abort(404)
-    return cert
 
 
 @bp.route("/certificates/<int:cert_id>.pdf")
 @login_required
-def certificate_pdf(cert_id):
+@loads(load_certificate, into="cert")
+def certificate_pdf(cert):
     from .certificate_pdf import CertificateData, render_certificate
 
-    cert = _cert_or_404(cert_id)
     if cert.revoked_at is not None:
         abort(410)
     pdf = render_certificate(CertificateData(
@@ -63,10 +53,8 @@ def verify(code):
 
 @bp.route("/certificates/<int:cert_id>/revoke", methods=["GET", "POST"])
 @login_required
-def revoke(cert_id):
-    if not can_revoke_certificates(current_user):
-        abort(403)
-    cert = db.get_or_404(Certificate, cert_id)
+@loads(load_revocable_certificate, into="cert")
+def revoke(cert):
     form = ConfirmForm()
     error = None
     if request.method == "POST" and form.validate_on_submit():
@@ -82,32 +70,15 @@ def revoke(cert_id):
     return render_template("progress/revoke.html", cert=cert, form=form, error=error)
 
 
-def _staff_course(slug):
-    return loaders.load_course(slug, edit=True).course
-
-
-def _may_manage(course, target) -> bool:
-    """Whether the viewer (course staff) may see and change ``target``'s progress in ``course``."""
-    return can_manage_progress_in_course(current_user, target, is_course_staff=courses.is_staff(current_user, course),
-                                         target_enrolled=courses.is_enrolled(target, course))
-
-
-def _target_or_404(course, user_id):
-    target = db.session.get(User, user_id)
-    if target is None or not _may_manage(course, target):
-        abort(404)  # not enrolled, or not a trainee for an instructor: do not say more
-    return target
-
-
 @bp.route("/courses/<slug>/progress")
 @login_required
-def course_progress(slug):
+@loads(loaders.load_editable_course, into="course")
+def course_progress(course):
     """Course staff: every trainee with a progress row, by Vietnamese name order, paginated."""
-    course = _staff_course(slug)
     stmt = (select(CourseProgress).join(User, CourseProgress.user_id == User.id)
             .where(CourseProgress.course_id == course.id, courses.enrolled_user_filter(course))
             .order_by(User.name, User.id))
-    only = learners_condition(current_user, User)  # instructors: trainees only (as _may_manage)
+    only = learners_condition(current_user, User)  # instructors: trainees only (as may_manage_progress)
     if only is not None:
         stmt = stmt.where(only)
     page = paginate(stmt)
@@ -123,9 +94,9 @@ def course_progress(slug):
 
 @bp.route("/courses/<slug>/progress/<int:user_id>", methods=["GET", "POST"])
 @login_required
-def trainee_progress(slug, user_id):
-    course = _staff_course(slug)
-    trainee = _target_or_404(course, user_id)
+@loads(load_course_trainee, into=("course", "trainee"))
+def trainee_progress(course, trainee):
+    slug, user_id = course.slug, trainee.id
     error = None
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
@@ -157,16 +128,17 @@ def trainee_progress(slug, user_id):
 
 @bp.route("/courses/<slug>/certificates/issue", methods=["GET", "POST"])
 @login_required
-def issue(slug):
+@loads(loaders.load_editable_course, into="course")
+def issue(course):
     """Recognised prior learning: issue a certificate by hand."""
-    course = _staff_course(slug)
+    slug = course.slug
     form = ConfirmForm()
     error = None
     if request.method == "POST" and form.validate_on_submit():
         user = get_user_by_email(request.form.get("email", ""))
         if user is None or not user.active:
             error = _("Không có tài khoản đang hoạt động với email này.")
-        elif not _may_manage(course, user):
+        elif not may_manage_progress(course, user):
             error = _("Chỉ cấp được cho học viên đã ghi danh khoá học này.")
         else:
             try:
@@ -183,14 +155,14 @@ def issue(slug):
 
 @bp.route("/activities/<int:activity_id>/done", methods=["POST"])
 @login_required
-def mark_done(activity_id):
+@loads(loaders.load_activity, into="access")
+def mark_done(access):
     """A trainee marks an activity whose completion rule is "manual" as done (or not): only where the
     activity's page is open to them (``courses.loaders``: hidden 404, locked 403), and enrolled."""
     from ..core.db import want_write
 
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    access = loaders.load_activity(activity_id)
     if not access.enrolled:
         abort(404)
     want_write()

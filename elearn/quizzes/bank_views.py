@@ -1,6 +1,6 @@
 """Question bank browser: questions by category with type, text and usage; preview; add or edit one
 in a form (no GIFT); move between categories; delete one that no attempt holds."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -8,22 +8,13 @@ from sqlalchemy import select
 from ..auth.forms import ConfirmForm
 from ..core import once
 from ..core.errors import ServiceError
-from ..courses import loaders
+from ..core.loading import loads
+from ..courses.loaders import load_editable_course
 from ..extensions import db
 from . import bank, bankedit, bp, types
 from .forms import MoveQuestionsForm, QuestionForm
+from .loaders import bank_question, load_bank_form, load_bank_question
 from .models import Question, QuestionCategory
-
-
-def _course(slug):
-    return loaders.load_course(slug, edit=True).course
-
-
-def _question(course, question_id) -> Question:
-    row = db.session.get(Question, question_id)
-    if row is None or row.course_id != course.id:
-        abort(404)
-    return row
 
 
 def _categories(course):
@@ -42,8 +33,8 @@ def _answer_rows(values=None):
 
 @bp.route("/bank/<slug>/questions")
 @login_required
-def bank_questions(slug):
-    course = _course(slug)
+@loads(load_editable_course, into="course")
+def bank_questions(course):
     categories = _categories(course)
     rows = db.session.scalars(select(Question).where(Question.course_id == course.id, Question.status == "active")
                               .order_by(Question.category_id, Question.id)).all()
@@ -58,9 +49,8 @@ def bank_questions(slug):
 
 @bp.route("/bank/<slug>/questions/<int:question_id>")
 @login_required
-def bank_preview(slug, question_id):
-    course = _course(slug)
-    row = _question(course, question_id)
+@loads(load_bank_question, into=("course", "row"))
+def bank_preview(course, row):
     return render_template("quizzes/bank_preview.html", course=course, q=row, values=bankedit.form_values(row),
                            types=types, usage=bankedit.usage(course).get(row.id, {}))
 
@@ -68,9 +58,10 @@ def bank_preview(slug, question_id):
 @bp.route("/bank/<slug>/questions/new", methods=["GET", "POST"])
 @bp.route("/bank/<slug>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @login_required
-def bank_edit(slug, question_id=None):
-    course = _course(slug)
-    row = _question(course, question_id) if question_id else None
+@loads(load_bank_form, into=("course", "row"))
+def bank_edit(course, row):
+    slug = course.slug  # read before a commit or rollback expires them
+    question_id = row.id if row is not None else None
     categories = _categories(course)
     if not categories:
         categories = [bank.ensure_category(course, f"{course.slug}/mac-dinh")]
@@ -106,7 +97,7 @@ def bank_edit(slug, question_id=None):
             err.show_on(form)
             if err.field == "answers":
                 form.form_errors.append(err.message)
-            row = _question(course, question_id) if question_id else None
+            row = bank_question(course, question_id) if question_id else None
         else:
             target = url_for("quizzes.bank_preview", slug=slug, question_id=row.id)
             if question_id is None:
@@ -120,8 +111,9 @@ def bank_edit(slug, question_id=None):
 
 @bp.route("/bank/<slug>/questions/move", methods=["POST"])
 @login_required
-def bank_move(slug):
-    course = _course(slug)
+@loads(load_editable_course, into="course")
+def bank_move(course):
+    slug = course.slug  # read before the commit expires it
     form = MoveQuestionsForm()
     form.category_id.choices = [(c.id, c.path) for c in _categories(course)]
     if not form.validate_on_submit():
@@ -140,11 +132,10 @@ def bank_move(slug):
 
 @bp.route("/bank/<slug>/questions/<int:question_id>/delete", methods=["GET", "POST"])
 @login_required
-def bank_delete(slug, question_id):
-    course = _course(slug)
-    row = _question(course, question_id)
+@loads(load_bank_question, into=("course", "row"))
+def bank_delete(course, row):
     form = ConfirmForm()
-    back = url_for("quizzes.bank_questions", slug=slug)
+    back = url_for("quizzes.bank_questions", slug=course.slug)
     if bankedit.in_use_by_attempts(row):
         flash(_("Câu hỏi này đã có trong bài làm của học viên nên không xoá được."), "error")
         return redirect(back), 303

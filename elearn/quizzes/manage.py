@@ -11,25 +11,16 @@ from ..auth.models import User
 from ..core import once
 from ..core.errors import ServiceError
 from ..core.http import db_int
+from ..core.loading import loads
 from ..core.text import vi_name_key
 from ..core.timeutil import local_to_utc, to_local
-from ..courses import loaders
-from ..courses.models import Module
+from ..courses.loaders import load_editable_course, load_editable_module
 from ..extensions import db
 from . import authoring, bank, bp, services, stats, types
 from .enums import AttemptState, ReviewItem, ReviewTime
 from .forms import ConfirmImportForm, GradeForm, NewQuizForm, QuestionUploadForm, QuizSettingsForm
-from .models import QUIZ_KIND, DEFAULT_REVIEW, AttemptAnswer, Question, QuestionCategory, QuizAttempt
-from .permissions import can_grade
-
-
-def _staff_quiz(activity_id):
-    activity, course = loaders.load_editable_activity(activity_id, kind=QUIZ_KIND)
-    return activity, course, authoring.get_quiz(activity)
-
-
-def _staff_course(slug):
-    return loaders.load_course(slug, edit=True).course
+from .loaders import load_grading_quiz, load_quiz_export, load_staff_quiz
+from .models import DEFAULT_REVIEW, AttemptAnswer, Question, QuestionCategory, QuizAttempt
 
 
 def _local_naive(dt):
@@ -42,8 +33,9 @@ def _utc_naive(local_dt):
 
 @bp.route("/<int:activity_id>/manage", methods=["GET", "POST"])
 @login_required
-def manage(activity_id):
-    activity, course, quiz = _staff_quiz(activity_id)
+@loads(load_staff_quiz, into=("activity", "course", "quiz"))
+def manage(activity, course, quiz):
+    activity_id = activity.id
     if request.method == "GET":
         form = QuizSettingsForm(formdata=None, pass_mark=quiz.pass_mark, attempts_allowed=quiz.attempts_allowed,
                                 grading_method=quiz.grading_method, time_limit_minutes=quiz.time_limit // 60,
@@ -89,12 +81,9 @@ def _review_from_form():
 
 @bp.route("/new/<slug>/<int:module_id>", methods=["GET", "POST"])
 @login_required
-def new_quiz(slug, module_id):
+@loads(load_editable_module, into=("course", "module"))
+def new_quiz(course, module):
     """Create a quiz in a module (settings first); then its settings page picks the questions."""
-    course = _staff_course(slug)
-    module = db.get_or_404(Module, module_id)
-    if module.course_id != course.id:
-        abort(404)
     form = NewQuizForm()
     review = _review_from_form() if request.method == "POST" else DEFAULT_REVIEW
     if form.validate_on_submit():
@@ -122,8 +111,9 @@ def new_quiz(slug, module_id):
 
 @bp.route("/<int:activity_id>/slots", methods=["POST"])
 @login_required
-def change_slots(activity_id):
-    activity, course, quiz = _staff_quiz(activity_id)
+@loads(load_staff_quiz, into=("activity", "course", "quiz"))
+def change_slots(activity, course, quiz):
+    activity_id = activity.id
     if not ConfirmForm().validate_on_submit():
         abort(400)
     action = request.form.get("action")
@@ -148,8 +138,8 @@ def change_slots(activity_id):
 
 @bp.route("/<int:activity_id>/results")
 @login_required
-def overview(activity_id):
-    activity, course, quiz = _staff_quiz(activity_id)
+@loads(load_staff_quiz, into=("activity", "course", "quiz"))
+def overview(activity, course, quiz):
     attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({a.user_id for a in attempts})))} if attempts else {}
     rows = sorted(attempts, key=lambda a: (vi_name_key(users[a.user_id].name), a.number))
@@ -163,13 +153,11 @@ def overview(activity_id):
 
 @bp.route("/<int:activity_id>/results.<fmt>")
 @login_required
-def export_results(activity_id, fmt):
+@loads(load_quiz_export, into=("activity", "course", "quiz", "fmt"))
+def export_results(activity, course, quiz, fmt):
     """The results table as CSV or XLSX (the rules of the manager reports: core.exports)."""
     from ..core.exports import table_response
 
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    activity, course, quiz = _staff_quiz(activity_id)
     attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.activity_id)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({a.user_id for a in attempts})))} if attempts else {}
     ordered = sorted(attempts, key=lambda a: (vi_name_key(users[a.user_id].name), a.number))
@@ -183,12 +171,10 @@ def export_results(activity_id, fmt):
 
 @bp.route("/<int:activity_id>/statistics.<fmt>")
 @login_required
-def export_statistics(activity_id, fmt):
+@loads(load_quiz_export, into=("activity", "course", "quiz", "fmt"))
+def export_statistics(activity, course, quiz, fmt):
     from ..core.exports import table_response
 
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    activity, course, quiz = _staff_quiz(activity_id)
     analysis = stats.item_analysis(quiz)
     questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(list(analysis))))} if analysis else {}
     header = [_("Câu hỏi"), _("Loại"), _("Số lượt"), _("Độ dễ"), _("Độ phân biệt")]
@@ -203,10 +189,9 @@ def export_statistics(activity_id, fmt):
 
 @bp.route("/<int:activity_id>/grading", methods=["GET", "POST"])
 @login_required
-def grading(activity_id):
-    activity, course, quiz = _staff_quiz(activity_id)
-    if not can_grade(current_user, is_staff=True):
-        abort(403)
+@loads(load_grading_quiz, into=("activity", "course", "quiz"))
+def grading(activity, course, quiz):
+    activity_id = activity.id
     kept = {}  # a refused mark: what the grader wrote stays in the form, with the error
     status = 200
     if request.method == "POST":
@@ -247,8 +232,8 @@ def grading(activity_id):
 
 @bp.route("/bank/<slug>", methods=["GET", "POST"])
 @login_required
-def bank_view(slug):
-    course = _staff_course(slug)
+@loads(load_editable_course, into="course")
+def bank_view(course):
     form = QuestionUploadForm()
     if request.method == "POST" and form.validate_on_submit():
         upload = request.files.get("file")
@@ -275,8 +260,9 @@ def bank_view(slug):
 
 @bp.route("/bank/<slug>/import", methods=["POST"])
 @login_required
-def bank_import(slug):
-    course = _staff_course(slug)
+@loads(load_editable_course, into="course")
+def bank_import(course):
+    slug = course.slug  # read before the commit or rollback expires it
     form = ConfirmImportForm()
     if not form.validate_on_submit() or form.mode.data not in ("new", "replace"):
         abort(400)

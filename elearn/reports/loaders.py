@@ -5,7 +5,9 @@ against what the viewer may see, so no path, query, form, export or API call can
 """
 from dataclasses import dataclass
 
+from flask import request
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..core.errors import NotFound, ServiceError
@@ -137,6 +139,14 @@ def load_trainee(user, course, trainee_id):
     if trainee is None or not is_reported_on(trainee) or not can_view_trainee_report(user, trainee, is_staff=is_staff):
         raise NotFound(_("Không tìm thấy học viên trong phạm vi của bạn."))
     return trainee
+
+
+def load_trainee_report(user_id: int):
+    """The trainee page of the completion report: the request its query string names (see
+    ``load_report``), then the trainee ``user_id`` in it (see ``load_trainee``), for the viewer:
+    (request, trainee)."""
+    req = load_report(current_user, request.args)
+    return req, load_trainee(current_user, req.course, user_id)
 
 
 def scope_chain(user, unit):

@@ -4,6 +4,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.loading import loads
 from . import bp, charts, loaders, services, trainees, yearly
 from .permissions import can_review_units
 
@@ -41,9 +42,8 @@ def completion():
 
 @bp.route("/completion/trainees/<int:user_id>")
 @login_required
-def trainee(user_id):
-    req = loaders.load_report(current_user, request.args)
-    trainee = loaders.load_trainee(current_user, req.course, user_id)
+@loads(loaders.load_trainee_report, into=("req", "trainee"))
+def trainee(req, trainee):
     detail = services.trainee_detail(req.course, trainee)
     from .permissions import grades_visible
 

@@ -12,19 +12,18 @@ from ..auth.models import User
 from ..core import once
 from ..core.errors import ServiceError
 from ..core.http import db_int
+from ..core.loading import loads
 from ..core.text import vi_name_key
 from ..core.timeutil import local_to_utc, to_local
 from ..courses import loaders as course_loaders
-from ..courses import services as courses
-from ..courses.models import Activity, Course, Module
+from ..courses.models import Activity, Module
 from ..extensions import db
 from ..orgs.models import OrgUnit
 from ..orgs.services import tree_rows, visible_units
 from . import authoring, bp, loaders, services
 from .forms import SessionForm, WorkshopForm
-from .permissions import (can_approve, can_approve_registration, can_manage_workshop, can_sign_up_unit,
-                          can_sign_up_units)
-from .models import Registration, Workshop, WorkshopSession
+from .permissions import can_approve, can_approve_registration, can_sign_up_unit
+from .models import Registration, Workshop
 from .states import WorkshopStatus
 
 
@@ -34,10 +33,6 @@ def _utc(local_dt):
 
 def _local(dt):
     return to_local(dt).replace(tzinfo=None) if dt else None
-
-
-def _staff_ws(workshop_id) -> tuple[Workshop, Course]:
-    return loaders.load_staff_workshop(workshop_id)
 
 
 def _choices(form, course):
@@ -61,8 +56,9 @@ def _fields(form) -> authoring.WorkshopFields:
 
 @bp.route("/courses/<slug>/workshops/new", methods=["GET", "POST"])
 @login_required
-def new(slug):
-    course = course_loaders.load_course(slug, edit=True).course
+@loads(course_loaders.load_course, into="ca", edit=True)
+def new(ca):
+    course = ca.course
     form = WorkshopForm(formdata=None, capacity=30, cancel_cutoff_hours=24) if request.method == "GET" else WorkshopForm()
     _choices(form, course)
     if form.validate_on_submit():
@@ -84,8 +80,8 @@ def new(slug):
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(workshop_id):
-    ws, course = _staff_ws(workshop_id)
+@loads(loaders.load_staff_workshop, into=("ws", "course"))
+def edit(ws, course):
     if request.method == "GET":
         form = WorkshopForm(formdata=None, obj=ws)
         form.signup_opens_at.data, form.signup_closes_at.data = _local(ws.signup_opens_at), _local(ws.signup_closes_at)
@@ -113,8 +109,8 @@ def edit(workshop_id):
 
 @bp.route("/workshops/<int:workshop_id>/status/<status>", methods=["GET", "POST"])
 @login_required
-def set_status(workshop_id, status):
-    ws, course = _staff_ws(workshop_id)
+@loads(loaders.load_staff_workshop, into=("ws", "course"))
+def set_status(ws, course, status):
     if status not in (WorkshopStatus.PUBLISHED, WorkshopStatus.CANCELLED):
         abort(404)
     form = ConfirmForm()
@@ -141,9 +137,8 @@ def set_status(workshop_id, status):
 @bp.route("/workshops/<int:workshop_id>/sessions", methods=["POST"])
 @bp.route("/workshops/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @login_required
-def session_form(workshop_id=None, session_id=None):
-    session = db.get_or_404(WorkshopSession, session_id) if session_id else None
-    ws, course = _staff_ws(session.workshop_id if session else workshop_id)
+@loads(loaders.load_session_form, into=("session", "ws", "course"))
+def session_form(session, ws, course):
     if request.method == "GET":
         form = SessionForm(formdata=None, obj=session)
         form.starts_at.data, form.ends_at.data = _local(session.starts_at), _local(session.ends_at)
@@ -176,9 +171,8 @@ def session_form(workshop_id=None, session_id=None):
 
 @bp.route("/workshops/sessions/<int:session_id>/cancel", methods=["POST"])
 @login_required
-def cancel_session(session_id):
-    session = db.get_or_404(WorkshopSession, session_id)
-    ws, course = _staff_ws(session.workshop_id)
+@loads(loaders.load_staff_session, into=("session", "ws", "course"))
+def cancel_session(session, ws, course):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.cancel_session(session)
@@ -189,8 +183,8 @@ def cancel_session(session_id):
 
 @bp.route("/workshops/<int:workshop_id>/registrations", methods=["GET", "POST"])
 @login_required
-def registrations(workshop_id):
-    ws, course = _staff_ws(workshop_id)
+@loads(loaders.load_staff_workshop, into=("ws", "course"))
+def registrations(ws, course):
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -251,13 +245,9 @@ def approvals():
 
 @bp.route("/workshops/<int:workshop_id>/bulk", methods=["POST"])
 @login_required
-def bulk(workshop_id):
+@loads(loaders.load_unit_signup, into=("ws", "staff"))
+def bulk(ws, staff):
     """A manager (or the course staff) signs up a whole unit of their tree."""
-    ws = loaders.load_workshop(workshop_id)  # as its page: hidden workshops are a 404
-    course = db.session.get(Course, ws.course_id)
-    staff = can_manage_workshop(current_user, course, is_staff=courses.is_staff(current_user, course))
-    if not can_sign_up_units(current_user, staff=staff):
-        abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     unit = db.get_or_404(OrgUnit, request.form.get("unit", type=db_int) or 0)

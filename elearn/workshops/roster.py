@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..auth.forms import ConfirmForm
 from ..core.errors import ServiceError
+from ..core.loading import loads
 from ..core.timeutil import format_datetime, utcnow
 from ..extensions import db
 from . import attendance, bp
@@ -15,8 +16,8 @@ from .loaders import load_attendance_view, load_staff_session, load_staff_worksh
 
 @bp.route("/workshops/sessions/<int:session_id>/roster", methods=["GET", "POST"])
 @login_required
-def roster(session_id):
-    session, ws, course = load_staff_session(session_id)
+@loads(load_staff_session, into=("session", "ws", "course"))
+def roster(session, ws, course):
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -50,11 +51,11 @@ def _roster_marks(form) -> dict:
 
 @bp.route("/workshops/sessions/<int:session_id>/code")
 @login_required
-def checkin_code(session_id):
+@loads(load_staff_session, into=("session", "ws", "course"))
+def checkin_code(session, ws, course):
     """The code to show on the projector: refreshes itself (meta refresh, no script)."""
     import segno
 
-    session, ws, course = load_staff_session(session_id)
     code = attendance.checkin_code(session)
     url = url_for("workshops.checkin", s=session.id, c=code, _external=True)
     qr = segno.make(url, error="m", micro=False).png_data_uri(scale=6)
@@ -65,10 +66,10 @@ def checkin_code(session_id):
 
 @bp.route("/workshops/sessions/<int:session_id>/signin.pdf")
 @login_required
-def signin_sheet(session_id):
+@loads(load_staff_session, into=("session", "ws", "course"))
+def signin_sheet(session, ws, course):
     from .signin_pdf import SheetRow, render_signin_sheet
 
-    session, ws, course = load_staff_session(session_id)
     rows = [SheetRow(name=u.name, unit=u.org.name) for u, _s in attendance.roster(session)]
     pdf = render_signin_sheet(workshop_title=ws.title, session_title=session.title,
                               starts_local=f"{format_datetime(session.starts_at)}–{format_datetime(session.ends_at)[-5:]}",
@@ -79,10 +80,10 @@ def signin_sheet(session_id):
 
 @bp.route("/workshops/<int:workshop_id>/attendance/import", methods=["POST"])
 @login_required
-def import_attendance(workshop_id):
+@loads(load_staff_workshop, into=("ws", "course"))
+def import_attendance(ws, course):
     """Paper results back in: email,session,status (session = its number 1, 2, … in date order).
     All or nothing, with an error per row."""
-    ws, course = load_staff_workshop(workshop_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     upload = request.files.get("file")
@@ -100,7 +101,7 @@ def import_attendance(workshop_id):
 
 @bp.route("/workshops/<int:workshop_id>/units")
 @login_required
-def units(workshop_id):
+@loads(load_attendance_view, into=("ws", "scope"))
+def units(ws, scope):
     """Attendance % per unit, for staff and for managers (their subtree only)."""
-    ws, scope = load_attendance_view(workshop_id)
     return render_template("workshops/units.html", ws=ws, rows=records.by_unit(ws, scope))

@@ -13,15 +13,12 @@ from ..courses.models import Course
 from ..courses.services import is_staff
 from ..extensions import db
 from ..core.http import db_int
+from ..core.loading import loads
 from . import attendance, bp, loaders, services
 from .forms import CheckinForm
 from .permissions import can_sign_up_units, is_workshop_staff
 from .models import CalendarFeed, Registration, Workshop, WorkshopSession
 from .states import AttendanceStatus, RegStatus, SessionStatus, WorkshopStatus
-
-
-def visible_or_404(workshop_id) -> Workshop:
-    return loaders.load_workshop(workshop_id)
 
 
 @bp.route("/workshops/")
@@ -39,8 +36,8 @@ def index():
 
 @bp.route("/workshops/<int:workshop_id>")
 @login_required
-def detail(workshop_id):
-    ws = visible_or_404(workshop_id)
+@loads(loaders.load_workshop, into="ws")
+def detail(ws):
     course = db.session.get(Course, ws.course_id)
     reg = services.registration_of(current_user, ws)
     now = utcnow()
@@ -65,8 +62,9 @@ def _bulk_units(ws, staff):
 
 @bp.route("/workshops/<int:workshop_id>/signup", methods=["POST"])
 @login_required
-def signup(workshop_id):
-    visible_or_404(workshop_id)
+@loads(loaders.load_workshop, into="ws")
+def signup(ws):
+    workshop_id = ws.id
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -84,8 +82,9 @@ def signup(workshop_id):
 
 @bp.route("/workshops/<int:workshop_id>/cancel", methods=["GET", "POST"])
 @login_required
-def cancel(workshop_id):
-    ws = visible_or_404(workshop_id)
+@loads(loaders.load_workshop, into="ws")
+def cancel(ws):
+    workshop_id = ws.id
     reg = services.registration_of(current_user, ws)
     if reg is None:
         abort(404)
@@ -151,10 +150,10 @@ def _ics_response(data, filename):
 
 @bp.route("/workshops/<int:workshop_id>.ics")
 @login_required
-def workshop_ics(workshop_id):
+@loads(loaders.load_workshop, into="ws")
+def workshop_ics(ws):
     from .reminders import _calendar_for
 
-    ws = visible_or_404(workshop_id)
     return _ics_response(_calendar_for(ws, method=None), f"tap-huan-{ws.id}.ics")
 
 
