@@ -157,6 +157,11 @@ def make_user(app, make_org):
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
+def route_loaders(app, endpoint):
+    """The loaders the route ``endpoint`` names with ``@loads`` (``elearn/core/loading.py``)."""
+    return [loading.loader for loading in getattr(app.view_functions[endpoint], "loaded_by", ())]
+
+
 def csrf_token(client, path="/login"):
     """The session's CSRF token, read from a rendered form as a browser would."""
     html = client.get(path).get_data(as_text=True)

@@ -3,6 +3,7 @@
 locked module's page says why (403), its write is a plain 403, an unknown format is 404 first."""
 from elearn.cataloguing import loaders
 from tests.cataloguing.conftest import form_values, import_course
+from tests.conftest import route_loaders
 
 ROUTES = {
     "cataloguing.exercise": loaders.load_exercise_activity, "cataloguing.result": loaders.load_attempt,
@@ -13,7 +14,7 @@ ROUTES = {
 
 def test_the_routes_load_through_the_package_loaders(app):
     for endpoint, loader in ROUTES.items():
-        assert [x.loader for x in app.view_functions[endpoint].loaded_by] == [loader], endpoint
+        assert route_loaders(app, endpoint) == [loader], endpoint
 
 
 def test_a_locked_exercise_page_says_why_and_its_write_is_a_plain_403(tmp_path, runner, db, make_org, make_user,

@@ -8,6 +8,7 @@ from elearn.auth import services as accounts
 from elearn.auth.models import ApiToken
 from elearn.courses import loaders, services
 from elearn.courses.models import Activity, Course, Module
+from tests.conftest import route_loaders
 
 
 @pytest.fixture
@@ -30,13 +31,9 @@ def _bearer(db, user):
     return {"Authorization": f"Bearer {raw}"}
 
 
-def _loaders(app, endpoint):
-    return [loading.loader for loading in app.view_functions[endpoint].loaded_by]
-
-
 def test_the_page_and_the_api_load_a_course_with_the_same_loader(app):
-    assert _loaders(app, "courses.course") == _loaders(app, "api.get_course") == [loaders.load_course]
-    assert _loaders(app, "courses.manage") == _loaders(app, "progress.course_progress") == [loaders.load_editable_course]
+    assert route_loaders(app, "courses.course") == route_loaders(app, "api.get_course") == [loaders.load_course]
+    assert route_loaders(app, "courses.manage") == route_loaders(app, "progress.course_progress") == [loaders.load_editable_course]
 
 
 def test_api_refusals_keep_their_messages(client, db, setup):

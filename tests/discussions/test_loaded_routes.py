@@ -7,6 +7,7 @@ from elearn.discussions import loaders, moderation, services
 from elearn.discussions.loaders import ForumAccess
 from elearn.discussions.models import PostReport
 from tests.discussions.conftest import bearer, form_values, login
+from tests.conftest import route_loaders
 
 ROUTES = {
     "discussions.forum": loaders.load_forum, "discussions.new_thread": loaders.load_forum,
@@ -34,7 +35,7 @@ def _thread(db, forum, **place):
 
 def test_pages_and_api_load_through_the_same_loaders(app):
     for endpoint, loader in ROUTES.items():
-        assert [x.loader for x in app.view_functions[endpoint].loaded_by] == [loader], endpoint
+        assert route_loaders(app, endpoint) == [loader], endpoint
 
 
 def test_resolve_loads_the_report_then_its_post(make_app, db, forum):

@@ -8,6 +8,7 @@ from elearn.auth import services as accounts
 from elearn.courses import loaders as course_loaders
 from elearn.quizzes import loaders
 from elearn.quizzes.models import Question
+from tests.conftest import route_loaders
 
 ROUTES = {
     "quizzes.quiz": loaders.load_quiz, "quizzes.start": loaders.load_quiz, "api.start_attempt": loaders.load_quiz,
@@ -30,7 +31,7 @@ ROUTES = {
 
 def test_pages_and_api_load_through_the_same_loaders(app):
     for endpoint, loader in ROUTES.items():
-        assert [x.loader for x in app.view_functions[endpoint].loaded_by] == [loader], endpoint
+        assert route_loaders(app, endpoint) == [loader], endpoint
 
 
 def test_an_unknown_export_format_is_404_before_the_quiz_is_checked(client, auth, quiz_setup):
