@@ -9,7 +9,6 @@ from sqlalchemy import select
 from ..core.errors import ServiceError
 from ..core.http import db_int
 from ..core.loading import loads
-from ..courses.loaders import Locked
 from ..courses.models import Activity, Module
 from ..extensions import db
 from . import attempts as svc
@@ -37,16 +36,9 @@ def lesson_links(course_id, slugs) -> dict:
     return {a: url_for("courses.activity", slug=course.slug, module_slug=m, activity_slug=a) for a, m in rows}
 
 
-def _locked_page(refusal):
-    """A locked module's exercise page says why (as the course pages do); a write stays a 403."""
-    if isinstance(refusal, Locked) and request.method != "POST":
-        return render_template("courses/locked.html", course=refusal.course, st=refusal.state), 403
-    raise refusal
-
-
 @bp.route("/<int:activity_id>", methods=["GET", "POST"])
 @login_required
-@loads(load_exercise_activity, into=("access", "ex"), on_refusal=_locked_page)
+@loads(load_exercise_activity, into=("access", "ex"))
 def exercise(access, ex):
     if request.method == "POST":
         return _post(access, ex)

@@ -1,9 +1,10 @@
 """Trainee side: my courses, a course's modules (locked / available / done), activity pages."""
-from flask import abort, redirect, render_template
+from flask import abort, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from ..auth.forms import ConfirmForm
 from ..core.db import want_write
+from ..core.errors import handle_http, wants_json
 from ..core.loading import loads
 from ..core.uploads import send_stored
 from ..extensions import db
@@ -39,16 +40,18 @@ def course(ca):
     return render_template("courses/course.html", course=course, states=states, percent=percent, editor=editor)
 
 
-def _locked_page(error):
-    """A locked module's activity gets the page that says what unlocks it; other refusals stand."""
-    if isinstance(error, loaders.Locked):
-        return render_template("courses/locked.html", course=error.course, st=error.state), 403
-    raise error
+@bp.app_errorhandler(loaders.Locked)
+def locked_page(error):
+    """Any page refused because its module is locked (an activity, a quiz, an exercise, a module's
+    forum) says what unlocks it; a write, or the API, gets the plain 403 (``core.errors``)."""
+    if wants_json() or request.method not in ("GET", "HEAD"):
+        return handle_http(error)
+    return render_template("courses/locked.html", course=error.course, st=error.state), 403
 
 
 @bp.route("/<slug>/<module_slug>/<activity_slug>")
 @login_required
-@loads(loaders.load_activity_by_slug, into="access", on_refusal=_locked_page)
+@loads(loaders.load_activity_by_slug, into="access")
 def activity(access):
     course, editor, outline, st, act = access.course, access.editor, access.outline, access.state, access.activity
     kind = kinds.get(act.kind)

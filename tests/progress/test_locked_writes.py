@@ -171,3 +171,19 @@ def test_every_activity_write_route_refuses_a_locked_activity(app, client, auth,
     assert after == before  # nothing was written
     db.session.expire_all()
     assert db.session.get(QuizAttempt, attempt.id).state == "inprogress"
+
+
+def test_every_locked_page_says_what_unlocks_it_and_writes_stay_plain(client, auth, db, locked):
+    """One handler (``courses.views.locked_page``) for every page refused with ``Locked``: the quiz
+    page as well as the activity page names the module to finish first; a write and the API do not
+    get that page."""
+    kt = locked["acts"]["kt"]
+    auth.login("mai@example.vn")
+    for path in ("/courses/khoa-khoa/hai/c", f"/quizzes/{kt.id}"):
+        resp = client.get(path)
+        assert resp.status_code == 403, path
+        assert "Module một" in resp.get_data(as_text=True), path  # what unlocks it
+    start = auth.post(f"/quizzes/{kt.id}/start", {}, page="/account")
+    assert start.status_code == 403 and "Module một" not in start.get_data(as_text=True)
+    api = client.post(f"/api/v1/quizzes/{kt.id}/attempts", headers=locked["bearer"])
+    assert api.status_code == 403 and api.json["error"]["code"] == "forbidden"
