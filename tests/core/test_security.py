@@ -1,5 +1,6 @@
 """The security baseline: each protection has a test that fails when it is removed."""
 import os
+import time
 
 import pytest
 from werkzeug.routing import IntegerConverter
@@ -200,7 +201,8 @@ def test_rate_limits_are_shared_through_redis(make_app, make_user):
     app = make_app(REDIS_URL=url, RATELIMIT_STORAGE_URI=None)
     assert app.config["RATELIMIT_STORAGE_URI"] == url
     client = app.test_client()
-    user = make_user()
+    # an address of this run's own: CI runs the SQLite and PostgreSQL suites side by side on one Redis
+    user = make_user(email=f"redis-{os.getpid()}-{time.time_ns()}@example.vn")
     for _ in range(5):
         _fail_login(client, user.email)
     code = (
